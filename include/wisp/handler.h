@@ -1,0 +1,60 @@
+// What a handler file implements and what it receives.
+//
+//   wisp::Outcome wisp::handle(const wisp::Invocation&, wisp::Arena&, wisp::Builder&);  // required
+//   wisp::Outcome wisp::init(wisp::Arena&);                                          // optional
+//
+// Every Str in an Invocation points into the runtime's receive buffer and is
+// valid until handle() returns. The Builder writes into the runtime's send
+// buffer; return success(out.view()) to answer with what was built.
+#pragma once
+
+#include <wisp/arena.h>
+#include <wisp/builder.h>
+#include <wisp/str.h>
+
+namespace wisp {
+
+struct Invocation {
+    Str request_id;
+    Str body;
+    Str content_type;
+    Str function_arn;
+    Str trace_id;         // empty when the service sent none
+    Str client_context;   // JSON, empty when absent
+    Str cognito_identity; // JSON, empty when absent
+    Str tenant_id;
+    Str invocation_id;
+    long long deadline_ms = 0; // Unix epoch ms; 0 when the service sent none
+
+    // Milliseconds left before the deadline (0 once it has passed), or -1 when
+    // the deadline is unknown.
+    long long remaining_ms() const;
+};
+
+enum class Status : unsigned char { success, failure };
+
+struct Outcome {
+    Status status;
+    Str payload;       // success
+    Str content_type;  // success
+    Str error_type;    // failure: "Function.Xxx" or "Runtime.Xxx"
+    Str error_message; // failure
+};
+
+inline Outcome success(Str payload, Str content_type = "application/json")
+{
+    return {Status::success, payload, content_type, {}, {}};
+}
+
+inline Outcome failure(Str error_type, Str error_message)
+{
+    return {Status::failure, {}, {}, error_type, error_message};
+}
+
+Outcome handle(const Invocation& invocation, Arena& arena, Builder& out);
+[[gnu::weak]] Outcome init(Arena& arena);
+
+// The value of environment variable `name`, empty when unset.
+Str env(Str name);
+
+} // namespace wisp

@@ -1,0 +1,44 @@
+// A view of bytes owned by someone else: the receive buffer, the arena, a literal.
+#pragma once
+
+#include <stddef.h>
+
+namespace wisp {
+
+struct Str {
+    const char* ptr = nullptr;
+    size_t len = 0;
+
+    constexpr Str() = default;
+    constexpr Str(const char* p, size_t n) : ptr(p), len(n) {}
+    // From a string literal; the terminating NUL is not part of the view.
+    template <size_t N>
+    constexpr Str(const char (&literal)[N]) : ptr(literal), len(N - 1) {}
+
+    static Str from_cstr(const char* s);
+
+    constexpr bool empty() const { return len == 0; }
+    constexpr const char* begin() const { return ptr; }
+    constexpr const char* end() const { return ptr + len; }
+    constexpr unsigned char byte(size_t i) const { return static_cast<unsigned char>(ptr[i]); }
+
+    // Bytes [from, from + count), clamped to the view.
+    constexpr Str sub(size_t from, size_t count = static_cast<size_t>(-1)) const
+    {
+        if (from > len)
+            from = len;
+        if (count > len - from)
+            count = len - from;
+        return {ptr + from, count};
+    }
+    bool starts_with(Str prefix) const;
+    // Index of the first `c`, or len when absent.
+    size_t find(char c) const;
+};
+
+bool operator==(Str a, Str b);
+inline bool operator!=(Str a, Str b) { return !(a == b); }
+// ASCII case-insensitive equality (HTTP header names).
+bool equals_ignore_case(Str a, Str b);
+
+} // namespace wisp

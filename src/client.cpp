@@ -1,0 +1,111 @@
+#include "client.h"
+
+namespace wisp {
+
+static Reply read_more(net::Connection& connection, char* at, size_t room, size_t* len)
+{
+    long n = connection.receive(at, room);
+    if (n == 0)
+        return Reply::closed;
+    if (n < 0)
+        return Reply::failed;
+    *len += static_cast<size_t>(n);
+    return Reply::ok;
+}
+
+static Reply read_length_body(net::Connection& connection, char* body, size_t have, size_t room, size_t body_limit, Message* out)
+{
+    unsigned long long length = out->head.content_length;
+    if (length <= body_limit && length <= room) {
+        while (have < length) {
+            Reply r = read_more(connection, body + have, static_cast<size_t>(length) - have, &have);
+            if (r != Reply::ok)
+                return r;
+        }
+        out->body = {body, static_cast<size_t>(length)};
+        return Reply::ok;
+    }
+    out->too_large = true;
+    for (unsigned long long left = length - (have < length ? have : length); left;) {
+        size_t got = 0;
+        Reply r = read_more(connection, body, left < room ? static_cast<size_t>(left) : room, &got);
+        if (r != Reply::ok)
+            return r;
+        left -= got;
+    }
+    return Reply::ok;
+}
+
+static Reply read_chunked_body(net::Connection& connection, char* body, size_t have, size_t room, size_t body_limit, Message* out)
+{
+    http::ChunkedDecoder decoder;
+    size_t limit = body_limit < room ? body_limit : room;
+    for (;;) {
+        http::Parse p = decoder.decode(body, have, limit);
+        if (p == http::Parse::done)
+            break;
+        if (p == http::Parse::invalid)
+            return Reply::invalid;
+        if (have == room)
+            have = decoder.compact(body, have);
+        if (have == room) // the undecoded tail alone fills the buffer
+            return Reply::invalid;
+        Reply r = read_more(connection, body + have, room - have, &have);
+        if (r != Reply::ok)
+            return r;
+    }
+    out->too_large = decoder.too_large();
+    out->body = out->too_large ? Str() : Str(body, decoder.size());
+    return Reply::ok;
+}
+
+Reply read_message(net::Connection& connection, char* buffer, size_t capacity, size_t body_limit, Message* out)
+{
+    out->body = {};
+    out->too_large = false;
+    size_t len = 0, head_end = 0;
+    while (!head_end) {
+        if (len == capacity)
+            return Reply::invalid; // a head larger than the whole buffer
+        size_t scanned = len > 3 ? len - 3 : 0;
+        Reply r = read_more(connection, buffer + len, capacity - len, &len);
+        if (r != Reply::ok)
+            return r;
+        head_end = http::find_head_end({buffer, len}, scanned);
+    }
+    if (http::parse_head({buffer, head_end}, &out->head) != http::Parse::done)
+        return Reply::invalid;
+    char* body = buffer + head_end;
+    size_t have = len - head_end, room = capacity - head_end;
+    switch (out->head.framing) {
+    case http::Framing::length:
+        return read_length_body(connection, body, have, room, body_limit, out);
+    case http::Framing::chunked:
+        return read_chunked_body(connection, body, have, room, body_limit, out);
+    case http::Framing::none:
+        break; // the Runtime API frames every body; treat an unframed one as empty
+    }
+    return Reply::ok;
+}
+
+Reply Client::exchange(const sys::IoVec* iov, int count, char* buffer, size_t capacity, size_t body_limit, Message* out)
+{
+    Reply r = Reply::closed;
+    for (int attempt = 0; attempt < 2 && r == Reply::closed; ++attempt) {
+        if (!m_connection.is_open() && m_connection.open(m_endpoint) != net::Io::ok)
+            return Reply::failed;
+        sys::IoVec pending[4];
+        for (int i = 0; i < count; ++i)
+            pending[i] = iov[i];
+        net::Io sent = m_connection.send(pending, count);
+        if (sent == net::Io::failed)
+            r = Reply::failed;
+        else
+            r = sent == net::Io::closed ? Reply::closed : read_message(m_connection, buffer, capacity, body_limit, out);
+        if (r != Reply::ok || out->head.close)
+            m_connection.close();
+    }
+    return r;
+}
+
+} // namespace wisp

@@ -1,0 +1,67 @@
+// HTTP/1.1 responses from the Runtime API, parsed in place: headers are views
+// into the receive buffer. Parsers answer done / partial (need more bytes) /
+// invalid, as picohttpparser does.
+#pragma once
+
+#include <wisp/str.h>
+
+namespace wisp::http {
+
+enum class Parse : unsigned char { done, partial, invalid };
+enum class Framing : unsigned char { none, length, chunked };
+
+struct Header {
+    Str name;
+    Str value;
+};
+
+constexpr size_t max_headers = 32;
+
+struct Head {
+    int status = 0;
+    size_t length = 0; // bytes up to and including the blank line
+    Framing framing = Framing::none;
+    unsigned long long content_length = 0;
+    bool close = false; // Connection: close
+    size_t header_count = 0; // headers past max_headers are parsed but not kept
+    Header headers[max_headers];
+
+    // The value of the first header called `name` (any case), else empty.
+    Str find(Str name) const;
+};
+
+// Offset just past the first "\r\n\r\n" at or after `from`, or 0 when there is
+// none yet. Lets a reader rescan only the bytes that arrived since last time.
+size_t find_head_end(Str bytes, size_t from);
+
+// Parses a complete head: bytes must end with the blank line.
+Parse parse_head(Str bytes, Head* out);
+
+// Decodes a chunked body in place: chunk data moves down to the start of the
+// buffer, so the body ends up contiguous at [0, size()).
+class ChunkedDecoder {
+public:
+    // Consumes bytes [consumed(), len) of buffer. Decoded bytes beyond `limit`
+    // are dropped and too_large() is set, but decoding goes on to the end.
+    Parse decode(char* buffer, size_t len, size_t limit);
+    // Moves the undecoded tail down so the buffer can take more bytes; returns
+    // the new length of the buffer's contents.
+    size_t compact(char* buffer, size_t len);
+
+    size_t size() const { return m_write; }
+    size_t consumed() const { return m_read; }
+    bool too_large() const { return m_too_large; }
+
+private:
+    enum class State : unsigned char { size, extension, size_end, data, data_end, trailer, trailer_line, done };
+
+    State m_state = State::size;
+    size_t m_read = 0;
+    size_t m_write = 0;
+    unsigned long long m_chunk = 0; // size, then bytes left of the chunk
+    unsigned m_digits = 0;
+    bool m_too_large = false;
+    bool m_cr = false; // a CR was seen; an LF must follow
+};
+
+} // namespace wisp::http

@@ -1,0 +1,48 @@
+#include <wisp/str.h>
+
+namespace wisp {
+
+Str Str::from_cstr(const char* s)
+{
+    size_t n = 0;
+    while (s[n])
+        ++n;
+    return {s, n};
+}
+
+bool operator==(Str a, Str b)
+{
+    return a.len == b.len && __builtin_memcmp(a.ptr, b.ptr, a.len) == 0;
+}
+
+static unsigned char lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
+}
+
+bool equals_ignore_case(Str a, Str b)
+{
+    if (a.len != b.len)
+        return false;
+    for (size_t i = 0; i < a.len; ++i) {
+        if (lower(a.byte(i)) != lower(b.byte(i)))
+            return false;
+    }
+    return true;
+}
+
+bool Str::starts_with(Str prefix) const
+{
+    return prefix.len <= len && sub(0, prefix.len) == prefix;
+}
+
+size_t Str::find(char c) const
+{
+    for (size_t i = 0; i < len; ++i) {
+        if (ptr[i] == c)
+            return i;
+    }
+    return len;
+}
+
+} // namespace wisp

@@ -1,0 +1,52 @@
+// The syscall layer: thin wrappers returning the kernel's raw result, where
+// -4095..-1 is -errno. The shipped bootstrap implements them with raw syscalls
+// (sys.cpp); the hosted tests link a libc version that can inject faults.
+#pragma once
+
+#include <stddef.h>
+
+namespace wisp::sys {
+
+struct IoVec { // struct iovec
+    const void* base;
+    size_t len;
+};
+
+struct Timespec {
+    long sec;
+    long nsec;
+};
+
+long read(int fd, void* buffer, size_t len);
+long write(int fd, const void* buffer, size_t len);
+// sendmsg with MSG_NOSIGNAL: a peer that closed gives EPIPE, not SIGPIPE.
+long send(int fd, const IoVec* iov, int count);
+long socket(int domain, int type, int protocol);
+long connect(int fd, const void* address, unsigned address_len);
+long setsockopt(int fd, int level, int name, const void* value, unsigned len);
+long close(int fd);
+// Anonymous private read-write memory, committed only when touched.
+long map(size_t len);
+long clock_gettime(int clock, Timespec* out);
+[[noreturn]] void exit(int status);
+
+inline bool failed(long result) { return result < 0 && result > -4096; }
+
+// The same on x86_64 and aarch64.
+constexpr int af_inet = 2;
+constexpr int af_inet6 = 10;
+constexpr int sock_stream = 1;
+constexpr int sock_cloexec = 02000000;
+constexpr int ipproto_tcp = 6;
+constexpr int tcp_nodelay = 1;
+constexpr int clock_realtime = 0;
+
+constexpr long eintr = -4;
+constexpr long eagain = -11;
+constexpr long epipe = -32;
+constexpr long econnreset = -104;
+constexpr long econnaborted = -103;
+constexpr long enotconn = -107;
+constexpr long econnrefused = -111;
+
+} // namespace wisp::sys

@@ -1,0 +1,3 @@
+#include "kit.h"
+
+int main() { return kit::run_all(); }
