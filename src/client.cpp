@@ -13,10 +13,10 @@ static Reply read_more(net::Connection& connection, char* at, size_t room, size_
     return Reply::ok;
 }
 
-static Reply read_length_body(net::Connection& connection, char* body, size_t have, size_t room, size_t body_limit, Message* out)
+static Reply read_length_body(net::Connection& connection, char* body, size_t have, size_t room, Message* out)
 {
     unsigned long long length = out->head.content_length;
-    if (length <= body_limit && length <= room) {
+    if (length <= room) {
         while (have < length) {
             Reply r = read_more(connection, body + have, static_cast<size_t>(length) - have, &have);
             if (r != Reply::ok)
@@ -36,12 +36,11 @@ static Reply read_length_body(net::Connection& connection, char* body, size_t ha
     return Reply::ok;
 }
 
-static Reply read_chunked_body(net::Connection& connection, char* body, size_t have, size_t room, size_t body_limit, Message* out)
+static Reply read_chunked_body(net::Connection& connection, char* body, size_t have, size_t room, Message* out)
 {
     http::ChunkedDecoder decoder;
-    size_t limit = body_limit < room ? body_limit : room;
     for (;;) {
-        http::Parse p = decoder.decode(body, have, limit);
+        http::Parse p = decoder.decode(body, have, room);
         if (p == http::Parse::done)
             break;
         if (p == http::Parse::invalid)
@@ -59,8 +58,10 @@ static Reply read_chunked_body(net::Connection& connection, char* body, size_t h
     return Reply::ok;
 }
 
-Reply read_message(net::Connection& connection, char* buffer, size_t capacity, size_t body_limit, Message* out)
+Reply read_message(net::Connection& connection, const Inbox& inbox, Message* out)
 {
+    char* buffer = inbox.buffer;
+    size_t capacity = inbox.capacity;
     out->body = {};
     out->too_large = false;
     size_t len = 0, head_end = 0;
@@ -73,22 +74,22 @@ Reply read_message(net::Connection& connection, char* buffer, size_t capacity, s
             return r;
         head_end = http::find_head_end({buffer, len}, scanned);
     }
-    if (http::parse_head({buffer, head_end}, &out->head) != http::Parse::done)
+    if (http::parse_head({buffer, head_end}, &out->head, inbox.visit, inbox.context) != http::Parse::done)
         return Reply::invalid;
     char* body = buffer + head_end;
     size_t have = len - head_end, room = capacity - head_end;
     switch (out->head.framing) {
     case http::Framing::length:
-        return read_length_body(connection, body, have, room, body_limit, out);
+        return read_length_body(connection, body, have, room, out);
     case http::Framing::chunked:
-        return read_chunked_body(connection, body, have, room, body_limit, out);
+        return read_chunked_body(connection, body, have, room, out);
     case http::Framing::none:
         break; // the Runtime API frames every body; treat an unframed one as empty
     }
     return Reply::ok;
 }
 
-Reply Client::exchange(const sys::IoVec* iov, int count, char* buffer, size_t capacity, size_t body_limit, Message* out)
+Reply Client::exchange(const sys::IoVec* iov, int count, const Inbox& inbox, Message* out)
 {
     Reply r = Reply::closed;
     for (int attempt = 0; attempt < 2 && r == Reply::closed; ++attempt) {
@@ -101,7 +102,7 @@ Reply Client::exchange(const sys::IoVec* iov, int count, char* buffer, size_t ca
         if (sent == net::Io::failed)
             r = Reply::failed;
         else
-            r = sent == net::Io::closed ? Reply::closed : read_message(m_connection, buffer, capacity, body_limit, out);
+            r = sent == net::Io::closed ? Reply::closed : read_message(m_connection, inbox, out);
         if (r != Reply::ok || out->head.close)
             m_connection.close();
     }

@@ -21,17 +21,24 @@ enum class Reply : unsigned char {
     failed,  // cannot connect, or a socket error other than a close
 };
 
-// Reads one response into buffer[0, capacity): the head, then the body moved
-// to follow it (chunked bodies are decoded in place). Bodies over body_limit
-// bytes are drained and reported as too_large.
-Reply read_message(net::Connection& connection, char* buffer, size_t capacity, size_t body_limit, Message* out);
+// Where an answer goes: buffer[0, capacity) holds the head, then the body
+// (chunked bodies decoded in place). A body that does not fit is drained and
+// reported as too_large. Each header is handed to visit (when not null).
+struct Inbox {
+    char* buffer;
+    size_t capacity;
+    http::HeaderVisitor visit;
+    void* context;
+};
+
+Reply read_message(net::Connection& connection, const Inbox& inbox, Message* out);
 
 class Client {
 public:
     explicit Client(const net::Endpoint& endpoint) : m_endpoint(endpoint) {}
 
     // iov is at most four buffers.
-    Reply exchange(const sys::IoVec* iov, int count, char* buffer, size_t capacity, size_t body_limit, Message* out);
+    Reply exchange(const sys::IoVec* iov, int count, const Inbox& inbox, Message* out);
     void reset() { m_connection.close(); }
     const net::Endpoint& endpoint() const { return m_endpoint; }
 

@@ -2,16 +2,6 @@
 
 namespace wisp::http {
 
-Str Head::find(Str name) const
-{
-    size_t kept = header_count < max_headers ? header_count : max_headers;
-    for (size_t i = 0; i < kept; ++i) {
-        if (equals_ignore_case(headers[i].name, name))
-            return headers[i].value;
-    }
-    return {};
-}
-
 size_t find_head_end(Str bytes, size_t from)
 {
     for (size_t i = from; i + 3 < bytes.len; ++i) {
@@ -19,16 +9,6 @@ size_t find_head_end(Str bytes, size_t from)
             return i + 4;
     }
     return 0;
-}
-
-// RFC 9110 token characters, for header names.
-static bool is_token(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return true;
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-        return true;
-    return c != 0 && Str("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) < 15;
 }
 
 static bool parse_length(Str text, unsigned long long* out)
@@ -46,104 +26,85 @@ static bool parse_length(Str text, unsigned long long* out)
     return true;
 }
 
-static Str trim(Str s)
-{
-    while (!s.empty() && (s.ptr[0] == ' ' || s.ptr[0] == '\t'))
-        s = s.sub(1);
-    while (!s.empty() && (s.ptr[s.len - 1] == ' ' || s.ptr[s.len - 1] == '\t'))
-        --s.len;
-    return s;
-}
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-static bool has_token(Str list, Str token)
+// Applies a header that frames the message; false when it contradicts.
+static bool apply_framing(Str name, Str value, Head* out)
 {
-    while (!list.empty()) {
-        size_t comma = list.find(',');
-        if (equals_ignore_case(trim(list.sub(0, comma)), token))
-            return true;
-        list = list.sub(comma + 1);
-    }
-    return false;
-}
-
-// Applies the headers that frame the message; false when they contradict.
-static bool apply_framing(const Header& h, Head* out)
-{
-    if (equals_ignore_case(h.name, "Content-Length")) {
+    if (equals_ignore_case(name, "Content-Length")) {
         unsigned long long length;
-        if (!parse_length(h.value, &length))
-            return false;
-        if (out->framing == Framing::length && length != out->content_length)
+        if (!parse_length(value, &length) || (out->framing == Framing::length && length != out->content_length))
             return false;
         if (out->framing != Framing::chunked) {
             out->framing = Framing::length;
             out->content_length = length;
         }
-    } else if (equals_ignore_case(h.name, "Transfer-Encoding")) {
-        if (!equals_ignore_case(h.value, "chunked")) // the only coding a Runtime API uses
+    } else if (equals_ignore_case(name, "Transfer-Encoding")) {
+        if (!equals_ignore_case(value, "chunked")) // the only coding a Runtime API uses
             return false;
         out->framing = Framing::chunked; // overrides Content-Length (RFC 9112 6.3)
-    } else if (equals_ignore_case(h.name, "Connection")) {
-        out->close = out->close || has_token(h.value, "close");
+    } else if (equals_ignore_case(name, "Connection")) {
+        out->close = out->close || equals_ignore_case(value, "close");
     }
     return true;
 }
 
-Parse parse_head(Str bytes, Head* out)
+Parse parse_head(Str bytes, Head* out, HeaderVisitor visit, void* context)
 {
     *out = Head{};
     // Status line: HTTP/1.x SP 3DIGIT [SP reason] CRLF
-    if (bytes.len < 14 || !bytes.starts_with("HTTP/1.") || (bytes.ptr[7] != '0' && bytes.ptr[7] != '1') || bytes.ptr[8] != ' ')
+    const char* p = bytes.ptr;
+    if (bytes.len < 14 || !bytes.starts_with("HTTP/1.") || (p[7] | 1) != '1' || p[8] != ' ' || (p[12] != ' ' && p[12] != '\r'))
         return Parse::invalid;
-    int status = 0;
     for (size_t i = 9; i < 12; ++i) {
         unsigned digit = bytes.byte(i) - unsigned('0');
         if (digit > 9)
             return Parse::invalid;
-        status = status * 10 + int(digit);
+        out->status = out->status * 10 + int(digit);
     }
-    if (status < 100 || (bytes.ptr[12] != ' ' && bytes.ptr[12] != '\r'))
+    if (out->status < 100)
         return Parse::invalid;
-    out->status = status;
-
-    size_t pos = 12;
-    while (pos < bytes.len && bytes.ptr[pos] != '\n')
-        ++pos;
-    if (pos == bytes.len || bytes.ptr[pos - 1] != '\r')
-        return Parse::invalid;
-    ++pos;
-    for (;;) {
-        Str line = bytes.sub(pos);
-        size_t lf = line.find('\n');
-        if (lf == line.len)
-            return Parse::partial;
-        if (lf == 0 || line.ptr[lf - 1] != '\r')
+    if (visit)
+        visit(context, {}, {});
+    // Then lines up to the blank one: control characters (but tab) appear only
+    // as the CRLF ending a line; a header name has no blanks.
+    size_t line = 0, colon = 0;
+    for (size_t i = 12; i < bytes.len; ++i) {
+        unsigned char c = bytes.byte(i);
+        if (c == ':' && !colon)
+            colon = i;
+        if (c >= 0x20 && c != 0x7f)
+            continue;
+        if (c == '\t' && (colon || !line)) // tabs are allowed in values and the reason
+            continue;
+        if (c != '\r' || i + 1 == bytes.len || p[i + 1] != '\n')
             return Parse::invalid;
-        line.len = lf - 1;
-        pos += lf + 1;
-        if (line.empty()) {
-            out->length = pos;
-            return Parse::done;
-        }
-        size_t colon = line.find(':');
-        if (colon == 0 || colon == line.len)
-            return Parse::invalid;
-        Header h{line.sub(0, colon), trim(line.sub(colon + 1))};
-        for (size_t i = 0; i < h.name.len; ++i) {
-            if (!is_token(h.name.byte(i)))
+        if (line) { // a header line [line, i)
+            if (i == line) {
+                out->length = i + 2;
+                return Parse::done;
+            }
+            if (colon <= line)
                 return Parse::invalid;
-        }
-        for (size_t i = 0; i < h.value.len; ++i) {
-            unsigned char c = h.value.byte(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f)
+            Str name(p + line, colon - line), value(p + colon + 1, i - colon - 1);
+            for (size_t k = 0; k < name.len; ++k) {
+                if (name.ptr[k] == ' ')
+                    return Parse::invalid;
+            }
+            while (value.len && is_blank(value.ptr[0]))
+                value = value.sub(1);
+            while (value.len && is_blank(value.ptr[value.len - 1]))
+                --value.len;
+            if (!apply_framing(name, value, out))
                 return Parse::invalid;
+            if (visit)
+                visit(context, name, value);
         }
-        if (!apply_framing(h, out))
-            return Parse::invalid;
-        if (out->header_count < max_headers)
-            out->headers[out->header_count] = h;
-        ++out->header_count;
+        line = i + 2;
+        colon = 0;
+        ++i;
     }
+    return Parse::partial;
 }
 
 Parse ChunkedDecoder::decode(char* buffer, size_t len, size_t limit)

@@ -10,32 +10,25 @@ namespace wisp::http {
 enum class Parse : unsigned char { done, partial, invalid };
 enum class Framing : unsigned char { none, length, chunked };
 
-struct Header {
-    Str name;
-    Str value;
-};
-
-constexpr size_t max_headers = 32;
-
 struct Head {
     int status = 0;
     size_t length = 0; // bytes up to and including the blank line
     Framing framing = Framing::none;
-    unsigned long long content_length = 0;
     bool close = false; // Connection: close
-    size_t header_count = 0; // headers past max_headers are parsed but not kept
-    Header headers[max_headers];
-
-    // The value of the first header called `name` (any case), else empty.
-    Str find(Str name) const;
+    unsigned long long content_length = 0;
 };
+
+// Called for each header, in order, with views into the parsed bytes; first
+// with an empty name, meaning a new head begins (forget earlier calls).
+using HeaderVisitor = void (*)(void* context, Str name, Str value);
 
 // Offset just past the first "\r\n\r\n" at or after `from`, or 0 when there is
 // none yet. Lets a reader rescan only the bytes that arrived since last time.
 size_t find_head_end(Str bytes, size_t from);
 
-// Parses a complete head: bytes must end with the blank line.
-Parse parse_head(Str bytes, Head* out);
+// Parses a complete head (bytes end with the blank line), handing every
+// header to visit (when not null) and keeping the ones that frame the body.
+Parse parse_head(Str bytes, Head* out, HeaderVisitor visit, void* context);
 
 // Decodes a chunked body in place: chunk data moves down to the start of the
 // buffer, so the body ends up contiguous at [0, size()).

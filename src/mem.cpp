@@ -5,7 +5,7 @@
 
 extern "C" {
 
-void* memcpy(void* dst, const void* src, size_t n)
+[[gnu::used]] void* memcpy(void* dst, const void* src, size_t n)
 {
     auto* d = static_cast<unsigned char*>(dst);
     auto* s = static_cast<const unsigned char*>(src);
@@ -14,7 +14,7 @@ void* memcpy(void* dst, const void* src, size_t n)
     return dst;
 }
 
-void* memmove(void* dst, const void* src, size_t n)
+[[gnu::used]] void* memmove(void* dst, const void* src, size_t n)
 {
     auto* d = static_cast<unsigned char*>(dst);
     auto* s = static_cast<const unsigned char*>(src);
@@ -28,7 +28,7 @@ void* memmove(void* dst, const void* src, size_t n)
     return dst;
 }
 
-void* memset(void* dst, int c, size_t n)
+[[gnu::used]] void* memset(void* dst, int c, size_t n)
 {
     auto* d = static_cast<unsigned char*>(dst);
     while (n--)
@@ -36,7 +36,7 @@ void* memset(void* dst, int c, size_t n)
     return dst;
 }
 
-int memcmp(const void* a, const void* b, size_t n)
+[[gnu::used]] int memcmp(const void* a, const void* b, size_t n)
 {
     auto* x = static_cast<const unsigned char*>(a);
     auto* y = static_cast<const unsigned char*>(b);

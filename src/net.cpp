@@ -2,79 +2,75 @@
 
 namespace wisp::net {
 
-static bool parse_decimal(Str text, unsigned max, unsigned* out)
+// Reads up to max_digits digits in base 10 or 16 from the front of s; returns
+// how many it read.
+static size_t read_number(Str s, unsigned base, size_t max_digits, unsigned* out)
 {
     unsigned value = 0;
-    if (text.empty() || text.len > 5)
-        return false;
-    for (size_t i = 0; i < text.len; ++i) {
-        unsigned digit = text.byte(i) - unsigned('0');
-        if (digit > 9)
-            return false;
-        value = value * 10 + digit;
+    size_t n = 0;
+    for (; n < s.len && n < max_digits; ++n) {
+        unsigned c = s.byte(n), digit = c - '0';
+        if (digit > 9) {
+            digit = (c | 0x20) - 'a' + 10;
+            if (base == 10 || digit < 10 || digit > 15)
+                break;
+        }
+        value = value * base + digit;
     }
     *out = value;
-    return value <= max;
+    return n;
 }
 
-static bool parse_ipv4(Str text, unsigned char out[4])
+static bool parse_ipv4(Str s, unsigned char out[4])
 {
-    for (int part = 0; part < 4; ++part) {
-        size_t dot = text.find('.');
+    for (int i = 0; i < 4; ++i) {
         unsigned value;
-        if ((part < 3) == (dot == text.len) || dot > 3 || !parse_decimal(text.sub(0, dot), 255, &value))
+        size_t n = read_number(s, 10, 3, &value);
+        if (!n || value > 255)
             return false;
-        out[part] = static_cast<unsigned char>(value);
-        text = text.sub(dot + 1);
+        out[i] = static_cast<unsigned char>(value);
+        s = s.sub(n);
+        if (i < 3) {
+            if (s.empty() || s.ptr[0] != '.')
+                return false;
+            s = s.sub(1);
+        }
     }
-    return true;
-}
-
-static int hex_digit(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+    return s.empty();
 }
 
 // RFC 4291 text: hex groups, at most one "::" for a run of zero groups, and
 // an optional dotted IPv4 tail.
-static bool parse_ipv6(Str text, unsigned char out[16])
+static bool parse_ipv6(Str s, unsigned char out[16])
 {
     unsigned char bytes[16];
-    size_t count = 0; // bytes parsed
-    size_t gap = 17;  // where "::" stands, 17 when there is none
-    size_t i = 0;
-    if (text.starts_with("::")) {
+    size_t count = 0, gap = 17; // gap: where "::" stands, 17 when there is none
+    if (s.starts_with("::")) {
         gap = 0;
-        i = 2;
+        s = s.sub(2);
     }
-    while (i < text.len) {
-        Str rest = text.sub(i);
-        if (rest.find('.') < rest.find(':')) {
-            if (count > 12 || !parse_ipv4(rest, bytes + count))
-                return false;
+    while (!s.empty()) {
+        if (count <= 12 && parse_ipv4(s, bytes + count)) {
             count += 4;
             break;
         }
-        unsigned value = 0;
-        size_t digits = 0;
-        for (int d; i < text.len && (d = hex_digit(text.byte(i))) >= 0; ++i, ++digits)
-            value = value * 16 + unsigned(d);
-        if (digits == 0 || digits > 4 || count == 16)
+        unsigned value;
+        size_t n = read_number(s, 16, 4, &value);
+        if (!n || count == 16)
             return false;
         bytes[count++] = static_cast<unsigned char>(value >> 8);
         bytes[count++] = static_cast<unsigned char>(value);
-        if (i == text.len)
+        s = s.sub(n);
+        if (s.empty())
             break;
-        if (text.ptr[i] != ':' || ++i == text.len)
+        if (s.ptr[0] != ':' || s.len == 1)
             return false;
-        if (text.ptr[i] == ':') {
+        s = s.sub(1);
+        if (s.ptr[0] == ':') {
             if (gap != 17)
                 return false;
             gap = count;
-            ++i;
+            s = s.sub(1);
         }
     }
     if (gap == 17 ? count != 16 : count > 14)
@@ -86,91 +82,46 @@ static bool parse_ipv6(Str text, unsigned char out[16])
     return true;
 }
 
-static void store_u16(unsigned char* at, unsigned value, bool big_endian)
-{
-    unsigned short v = static_cast<unsigned short>(value);
-    if (big_endian) {
-        at[0] = static_cast<unsigned char>(v >> 8);
-        at[1] = static_cast<unsigned char>(v);
-    } else {
-        __builtin_memcpy(at, &v, 2); // sa_family is in host order
-    }
-}
-
-bool parse_endpoint(Str value, Endpoint* out, Str* why)
+bool parse_endpoint(Str value, Endpoint* out)
 {
     if (value.starts_with("http://"))
         value = value.sub(7);
-    else if (value.find(':') < value.len && value.sub(value.find(':')).starts_with("://")) {
-        *why = "only http:// is supported";
-        return false;
+    for (size_t i = 0; i < value.len; ++i) {
+        if (value.byte(i) <= ' ' || value.byte(i) >= 0x7f)
+            return false;
     }
     size_t slash = value.find('/');
-    Str authority = value.sub(0, slash);
-    Str path = value.sub(slash);
+    Str authority = value.sub(0, slash), path = value.sub(slash);
     while (!path.empty() && path.ptr[path.len - 1] == '/')
         --path.len;
-    for (size_t i = 0; i < path.len; ++i) {
-        if (path.byte(i) <= ' ' || path.byte(i) >= 0x7f) {
-            *why = "the base path has spaces or control characters";
-            return false;
-        }
-    }
-
-    Str host = authority;
-    Str port;
-    if (host.starts_with("[")) {
-        size_t close = host.find(']');
-        if (close == host.len) {
-            *why = "unclosed [ in the IPv6 address";
-            return false;
-        }
-        port = host.sub(close + 1);
-        host = host.sub(1, close - 1);
-        if (!port.starts_with(":")) {
-            *why = "missing :port";
-            return false;
-        }
-        port = port.sub(1);
-    } else {
-        size_t colon = host.find(':');
-        if (colon == host.len) {
-            *why = "missing :port";
-            return false;
-        }
-        port = host.sub(colon + 1);
-        host = host.sub(0, colon);
-    }
-    unsigned port_number;
-    if (!parse_decimal(port, 65535, &port_number) || port_number == 0) {
-        *why = "the port is not a number from 1 to 65535";
+    size_t colon = authority.len; // the last ':' ends the host, even an IPv6 one
+    while (colon && authority.ptr[colon - 1] != ':')
+        --colon;
+    unsigned port;
+    Str port_text = authority.sub(colon);
+    if (!colon || value.len > 1024 || read_number(port_text, 10, 5, &port) != port_text.len || !port || port > 65535)
         return false;
-    }
+    Str host = authority.sub(0, colon - 1);
 
     *out = Endpoint{};
+    out->authority = authority;
+    out->base_path = path;
     unsigned char* a = out->address;
-    if (authority.starts_with("[")) {
+    if (host.len > 2 && host.ptr[0] == '[' && host.ptr[host.len - 1] == ']') {
         out->family = sys::af_inet6;
         out->address_len = 28;
-        if (!parse_ipv6(host, a + 8)) {
-            *why = "not an IPv6 address";
+        if (!parse_ipv6(host.sub(1, host.len - 2), a + 8))
             return false;
-        }
     } else {
         out->family = sys::af_inet;
         out->address_len = 16;
-        if (equals_ignore_case(host, "localhost")) {
-            host = "127.0.0.1";
-        }
-        if (!parse_ipv4(host, a + 4)) {
-            *why = "the host is neither an IP address nor localhost (no DNS here)";
+        if (!parse_ipv4(equals_ignore_case(host, "localhost") ? Str("127.0.0.1") : host, a + 4))
             return false;
-        }
     }
-    store_u16(a, unsigned(out->family), false);
-    store_u16(a + 2, port_number, true);
-    out->authority = authority;
-    out->base_path = path;
+    auto family = static_cast<unsigned short>(out->family); // sa_family: host order
+    __builtin_memcpy(a, &family, 2);
+    a[2] = static_cast<unsigned char>(port >> 8); // sin_port: network order
+    a[3] = static_cast<unsigned char>(port);
     return true;
 }
 

@@ -18,9 +18,9 @@ struct Endpoint {
 };
 
 // Parses AWS_LAMBDA_RUNTIME_API: [http://]host:port[/base/path] where host is
-// an IPv4 literal, "localhost" or a bracketed IPv6 literal. On failure *why
-// says what is wrong.
-bool parse_endpoint(Str value, Endpoint* out, Str* why);
+// an IPv4 literal, "localhost" or a bracketed IPv6 literal; at most 1024 bytes
+// of printable ASCII.
+bool parse_endpoint(Str value, Endpoint* out);
 
 enum class Io : unsigned char { ok, closed, failed };
 

@@ -9,59 +9,115 @@ namespace wisp {
 
 namespace {
 
-constexpr int max_next_failures = 3; // unreadable or refused /next answers in a row
+constexpr int max_next_failures = 3; // refused or unreadable /next answers in a row
 
 struct Loop {
     Client client;
-    const Regions& regions;
+    char* memory; // Layout::total bytes
     Arena arena;
     Builder out;
     Str get_next; // the GET /next request, built once
     size_t arena_base = 0;
     int next_failures = 0;
+
+    char* receive() const { return memory; }
+    char* requests() const { return memory + Layout::receive; }
+    char* answer() const { return requests() + Layout::requests + Layout::body; }
 };
 
-void say(Level level, Str a, Str b = {}, Str c = {}, Str d = {})
+enum class Verdict : unsigned char { go_on, stop };
+enum class Answer : unsigned char { expected, unexpected, fatal };
+enum class Post : unsigned char { response, error, init_error };
+
+void say(Level level, Str message, Str detail = {}, Str more = {})
 {
-    Str parts[] = {a, b, c, d};
-    log_parts(level, parts, 4);
+    Str parts[] = {message, detail, more};
+    log_parts(level, parts, 3);
 }
 
-Str status_text(Builder& scratch, int status)
+// Logs an answer that is not the expected status. The connection gone or a
+// 5xx ("container error") is fatal; an unreadable answer drops the connection.
+Answer classify(Loop& loop, Reply reply, const Message& message, int expected, Str route)
 {
-    scratch.clear();
-    return scratch.append_int(status).view();
+    if (reply == Reply::closed || reply == Reply::failed) {
+        say(Level::fatal, "lost the connection to the Runtime API on ", route);
+        return Answer::fatal;
+    }
+    if (reply == Reply::invalid) {
+        loop.client.reset();
+        say(Level::error, "unreadable answer from the Runtime API to ", route);
+        return Answer::unexpected;
+    }
+    int status = message.head.status;
+    if (status == expected)
+        return Answer::expected;
+    char text[32];
+    Builder b(text, sizeof text);
+    b.append("Runtime API answered ").append_int(status);
+    bool fatal = status >= 500;
+    say(fatal ? Level::fatal : Level::error, b.view(), " to ", route);
+    return fatal ? Answer::fatal : Answer::unexpected;
 }
 
-void append_request_line(Builder& b, const net::Endpoint& endpoint, Str method, Str route)
+void append_request(Builder& b, const net::Endpoint& endpoint, Str method, Str route, Str id, Str tail)
 {
-    b.append(method).append(' ').append(endpoint.base_path).append("/2018-06-01/runtime/").append(route);
+    b.append(method).append(endpoint.base_path).append("/2018-06-01/runtime/").append(route).append(id).append(tail);
     b.append(" HTTP/1.1\r\nHost: ").append(endpoint.authority).append("\r\n");
 }
 
-bool is_error_type(Str type) // (Runtime|Function)\.[A-Z][a-zA-Z]+
-{
-    Str rest;
-    if (type.starts_with("Runtime."))
-        rest = type.sub(8);
-    else if (type.starts_with("Function."))
-        rest = type.sub(9);
-    if (rest.len < 2 || rest.byte(0) < 'A' || rest.byte(0) > 'Z')
-        return false;
-    for (size_t i = 1; i < rest.len; ++i) {
-        unsigned char c = rest.byte(i) | 0x20;
-        if (c < 'a' || c > 'z')
-            return false;
-    }
-    return true;
-}
-
+// Everything but CTLs and non-ASCII: safe inside a header value.
 bool is_header_value(Str value, size_t max)
 {
     if (value.empty() || value.len > max)
         return false;
     for (size_t i = 0; i < value.len; ++i) {
         if (value.byte(i) < 0x20 || value.byte(i) >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str body)
+{
+    static constexpr Str tails[] = {"/response", "/error", "init/error"};
+    // The head goes after what the requests region holds already: the GET
+    // request, and the error body when there is one.
+    char* requests = loop.requests();
+    Str held = loop.get_next;
+    if (body.ptr >= requests && body.ptr < requests + Layout::requests)
+        held = {requests, static_cast<size_t>(body.end() - requests)};
+    Builder head(requests + held.len, Layout::requests - held.len);
+    Str tail = tails[static_cast<int>(kind)];
+    if (inv)
+        append_request(head, loop.client.endpoint(), "POST ", "invocation/", inv->request_id, tail);
+    else
+        append_request(head, loop.client.endpoint(), "POST ", tail, {}, {});
+    head.append(kind == Post::response ? Str("Content-Type: ") : Str("Lambda-Runtime-Function-Error-Type: "));
+    head.append(type).append("\r\n");
+    if (inv && !inv->invocation_id.empty())
+        head.append("Lambda-Runtime-Invocation-Id: ").append(inv->invocation_id).append("\r\n");
+    head.append("Content-Length: ").append_uint(body.len).append("\r\n\r\n");
+    if (head.overflowed()) // cannot happen: every part has a bound
+        __builtin_trap();
+
+    sys::IoVec iov[2] = {{head.view().ptr, head.size()}, {body.ptr, body.len}};
+    Message answer;
+    Reply reply = loop.client.exchange(iov, 2, {loop.answer(), Layout::answer, nullptr, nullptr}, &answer);
+    Answer a = classify(loop, reply, answer, 202, tail);
+    if (a == Answer::unexpected && answer.head.status == 413)
+        say(Level::error, "the response was too large: Lambda failed the invocation with Function.ResponseSizeTooLarge");
+    return a == Answer::fatal ? Verdict::stop : Verdict::go_on;
+}
+
+// (Runtime|Function)\.[A-Z][a-zA-Z]+: the error types Lambda keeps.
+bool is_error_type(Str type)
+{
+    Str rest = type.starts_with("Runtime.") ? type.sub(8) : type.starts_with("Function.") ? type.sub(9) : Str();
+    if (rest.len < 2 || rest.len > 100 || rest.byte(0) < 'A' || rest.byte(0) > 'Z')
+        return false;
+    for (size_t i = 1; i < rest.len; ++i) {
+        unsigned char c = rest.byte(i) | 0x20;
+        if (c < 'a' || c > 'z')
             return false;
     }
     return true;
@@ -77,89 +133,19 @@ Str clip(Str text, size_t max)
     return text.sub(0, max);
 }
 
-enum class Verdict : unsigned char { go_on, stop };
-
-// What an answer to a post means for the loop.
-Verdict judge_post(Loop& loop, Reply reply, const Message& answer, Str request_id)
+Verdict post_error(Loop& loop, Post kind, const Invocation* inv, Str type, Str message)
 {
-    char digits[8];
-    Builder scratch(digits, sizeof digits);
-    if (reply == Reply::closed || reply == Reply::failed) {
-        say(Level::fatal, "lost the Runtime API connection while posting for ", request_id);
-        return Verdict::stop;
-    }
-    if (reply == Reply::invalid) {
-        loop.client.reset();
-        say(Level::error, "unreadable answer from the Runtime API to the post for ", request_id);
-        return Verdict::go_on;
-    }
-    int status = answer.head.status;
-    if (status == 202)
-        return Verdict::go_on;
-    if (status == 413) {
-        say(Level::error, "response too large (413): the platform failed the invocation with Function.ResponseSizeTooLarge");
-        return Verdict::go_on;
-    }
-    if (status >= 500) {
-        say(Level::fatal, "Runtime API answered ", status_text(scratch, status), " (container error): exiting");
-        return Verdict::stop;
-    }
-    say(Level::error, "Runtime API answered ", status_text(scratch, status), " to the post for ", request_id);
-    return Verdict::go_on;
-}
-
-Verdict post(Loop& loop, Str route, Str headers, Str body, Str request_id)
-{
-    const net::Endpoint& endpoint = loop.client.endpoint();
-    const Regions& r = loop.regions;
-    // The head goes after what the requests region already holds: the GET
-    // request, and the error body when there is one.
-    Str held = loop.get_next;
-    if (body.ptr >= r.requests && body.ptr < r.requests + r.requests_capacity)
-        held = {r.requests, static_cast<size_t>(body.end() - r.requests)};
-    Builder head(r.requests + held.len, r.requests_capacity - held.len);
-    append_request_line(head, endpoint, "POST", route);
-    head.append(headers).append("Content-Length: ").append_uint(body.len).append("\r\n\r\n");
-    if (head.overflowed()) // cannot happen: every part is bounded
-        __builtin_trap();
-    sys::IoVec iov[2] = {{head.view().ptr, head.size()}, {body.ptr, body.len}};
-    Message answer;
-    Reply reply = loop.client.exchange(iov, 2, loop.regions.answer, loop.regions.answer_capacity, loop.regions.answer_capacity, &answer);
-    return judge_post(loop, reply, answer, request_id);
-}
-
-// {"errorMessage":...,"errorType":...,"stackTrace":[]} after the GET request
-// in the requests region; messages are clipped so it always fits.
-Str error_body(Loop& loop, Str type, Str message)
-{
-    Builder b(loop.regions.requests + loop.get_next.len, loop.regions.requests_capacity / 2);
-    b.append("{\"errorMessage\":").append_json_string(clip(message, 8192));
-    b.append(",\"errorType\":").append_json_string(clip(type, 256)).append(",\"stackTrace\":[]}");
-    return b.view();
-}
-
-Verdict post_error(Loop& loop, Str route, Str request_id, Str invocation_id, Str type, Str message)
-{
-    char headers[512];
-    Builder h(headers, sizeof headers);
-    h.append("Lambda-Runtime-Function-Error-Type: ").append(is_error_type(type) && type.len < 200 ? type : Str("Runtime.Unknown"));
-    h.append("\r\nContent-Type: application/json\r\n");
-    if (!invocation_id.empty())
-        h.append("Lambda-Runtime-Invocation-Id: ").append(invocation_id).append("\r\n");
-    say(Level::error, "invocation failed: ", clip(type, 256), ": ", clip(message, 512));
-    return post(loop, route, h.view(), error_body(loop, type, message), request_id);
-}
-
-void route_for(Builder& route, Str request_id, Str tail)
-{
-    route.append("invocation/").append(request_id).append(tail);
+    type = clip(type, 256);
+    message = clip(message, 8192); // escaped, it still fits in half the requests region
+    say(Level::error, type, ": ", message);
+    Builder body(loop.requests() + loop.get_next.len, Layout::requests / 2);
+    body.append("{\"errorMessage\":").append_json_string(message);
+    body.append(",\"errorType\":").append_json_string(type).append(",\"stackTrace\":[]}");
+    return post(loop, kind, inv, is_error_type(type) ? type : Str("Runtime.Unknown"), body.view());
 }
 
 Verdict answer(Loop& loop, const Invocation& inv, const Outcome& outcome)
 {
-    char route_bytes[192];
-    Builder route(route_bytes, sizeof route_bytes);
-    Str invocation_id = is_header_value(inv.invocation_id, 128) ? inv.invocation_id : Str();
     Str type = outcome.error_type, message = outcome.error_message;
     if (outcome.status == Status::success) {
         if (loop.out.overflowed()) {
@@ -170,25 +156,18 @@ Verdict answer(Loop& loop, const Invocation& inv, const Outcome& outcome)
             message = "the handler ran out of arena memory";
         } else if (!is_header_value(outcome.content_type, 256)) {
             type = "Runtime.InvalidContentType";
-            message = "the handler's content type is empty, too long or has control characters";
+            message = "the content type is empty, over 256 bytes or not printable ASCII";
         } else {
-            char headers[512];
-            Builder h(headers, sizeof headers);
-            h.append("Content-Type: ").append(outcome.content_type).append("\r\n");
-            if (!invocation_id.empty())
-                h.append("Lambda-Runtime-Invocation-Id: ").append(invocation_id).append("\r\n");
-            route_for(route, inv.request_id, "/response");
-            return post(loop, route.view(), h.view(), outcome.payload, inv.request_id);
+            return post(loop, Post::response, &inv, outcome.content_type, outcome.payload);
         }
     }
-    route_for(route, inv.request_id, "/error");
-    return post_error(loop, route.view(), inv.request_id, invocation_id, type, message);
+    return post_error(loop, Post::error, &inv, type, message);
 }
 
 long long parse_deadline(Str text)
 {
     long long value = 0;
-    if (text.empty() || text.len > 18)
+    if (text.len > 18)
         return 0;
     for (size_t i = 0; i < text.len; ++i) {
         unsigned digit = text.byte(i) - unsigned('0');
@@ -199,11 +178,11 @@ long long parse_deadline(Str text)
     return value;
 }
 
-// The invocation headers, by name after the "Lambda-Runtime-" prefix.
-void read_headers(const http::Head& head, Invocation* inv)
+// Fills the Invocation from the /next headers.
+void on_header(void* context, Str name, Str value)
 {
     struct Field {
-        Str name;
+        Str name; // after "Lambda-Runtime-"
         Str Invocation::*field;
     };
     static constexpr Field fields[] = {
@@ -215,15 +194,12 @@ void read_headers(const http::Head& head, Invocation* inv)
         {"Aws-Tenant-Id", &Invocation::tenant_id},
         {"Invocation-Id", &Invocation::invocation_id},
     };
-    size_t kept = head.header_count < http::max_headers ? head.header_count : http::max_headers;
-    for (size_t i = 0; i < kept; ++i) {
-        Str name = head.headers[i].name, value = head.headers[i].value;
-        if (equals_ignore_case(name, "Content-Type")) {
-            inv->content_type = value;
-            continue;
-        }
-        if (name.len < 16 || !equals_ignore_case(name.sub(0, 15), "Lambda-Runtime-"))
-            continue;
+    auto* inv = static_cast<Invocation*>(context);
+    if (name.empty()) {
+        *inv = Invocation{};
+    } else if (equals_ignore_case(name, "Content-Type")) {
+        inv->content_type = value;
+    } else if (name.len > 15 && equals_ignore_case(name.sub(0, 15), "Lambda-Runtime-")) {
         name = name.sub(15);
         if (equals_ignore_case(name, "Deadline-Ms"))
             inv->deadline_ms = parse_deadline(value);
@@ -231,57 +207,36 @@ void read_headers(const http::Head& head, Invocation* inv)
             if (equals_ignore_case(name, f.name))
                 inv->*f.field = value;
         }
+        if (!is_header_value(inv->invocation_id, 128)) // echoed back: never a broken header
+            inv->invocation_id = {};
     }
-}
-
-Verdict next_failed(Loop& loop, Str what, Str detail = {})
-{
-    loop.client.reset();
-    if (++loop.next_failures >= max_next_failures) {
-        say(Level::fatal, what, detail, ": giving up after 3 attempts in a row");
-        return Verdict::stop;
-    }
-    say(Level::error, what, detail, ": retrying");
-    return Verdict::go_on;
 }
 
 Verdict invoke_once(Loop& loop)
 {
-    const Regions& r = loop.regions;
     sys::IoVec iov[1] = {{loop.get_next.ptr, loop.get_next.len}};
-    Message next;
-    Reply reply = loop.client.exchange(iov, 1, r.receive, r.receive_capacity, r.receive_capacity, &next);
-    if (reply == Reply::closed || reply == Reply::failed) {
-        say(Level::fatal, "lost the Runtime API connection waiting for the next invocation");
-        return Verdict::stop;
-    }
-    if (reply == Reply::invalid)
-        return next_failed(loop, "unreadable answer from the Runtime API to /next");
-    char digits[8];
-    Builder scratch(digits, sizeof digits);
-    if (next.head.status >= 500) {
-        say(Level::fatal, "Runtime API answered /next with ", status_text(scratch, next.head.status), " (container error): exiting");
-        return Verdict::stop;
-    }
-    if (next.head.status != 200)
-        return next_failed(loop, "Runtime API answered /next with ", status_text(scratch, next.head.status));
-    loop.next_failures = 0;
-
     Invocation inv;
-    read_headers(next.head, &inv);
-    inv.body = next.body;
+    Message next;
+    Reply reply = loop.client.exchange(iov, 1, {loop.receive(), Layout::receive, on_header, &inv}, &next);
+    Answer a = classify(loop, reply, next, 200, "/next");
+    if (a == Answer::fatal)
+        return Verdict::stop;
+    if (a == Answer::unexpected) {
+        if (++loop.next_failures < max_next_failures)
+            return Verdict::go_on;
+        say(Level::fatal, "giving up: /next failed 3 times in a row");
+        return Verdict::stop;
+    }
+    loop.next_failures = 0;
     if (!is_safe_request_id(inv.request_id)) {
-        say(Level::error, "dropping an invocation whose request id is missing, longer than 128 bytes or not [A-Za-z0-9-]");
+        say(Level::error, "dropped an invocation whose request id is missing, over 128 bytes or not [A-Za-z0-9-]");
         return Verdict::go_on;
     }
+    inv.body = next.body;
     set_log_request_id(inv.request_id);
-    Outcome outcome;
-    if (next.too_large) {
-        outcome = failure("Runtime.EventTooLarge", "the event is larger than the runtime's receive buffer");
-    } else {
-        loop.out.clear();
-        outcome = handle(inv, loop.arena, loop.out);
-    }
+    loop.out.clear();
+    Outcome outcome = next.too_large ? failure("Runtime.EventTooLarge", "the event does not fit in the receive buffer")
+                                     : handle(inv, loop.arena, loop.out);
     Verdict verdict = answer(loop, inv, outcome);
     loop.arena.reset_to(loop.arena_base);
     set_log_request_id({});
@@ -296,25 +251,27 @@ bool is_safe_request_id(Str id)
         return false;
     for (size_t i = 0; i < id.len; ++i) {
         unsigned char c = id.byte(i);
-        bool ok = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '-';
-        if (!ok)
+        if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '-'))
             return false;
     }
     return true;
 }
 
-int run(const net::Endpoint& endpoint, const Regions& regions)
+int run(const net::Endpoint& endpoint, char* memory)
 {
-    Loop loop{Client(endpoint), regions, Arena(regions.arena, regions.arena_capacity), Builder(regions.body, regions.body_capacity), {}};
-    Builder get(regions.requests, regions.requests_capacity);
-    append_request_line(get, endpoint, "GET", "invocation/next");
-    get.append("\r\n");
-    loop.get_next = get.view();
+    char* requests = memory + Layout::receive;
+    Loop loop{Client(endpoint), memory, Arena(requests + Layout::requests + Layout::body + Layout::answer, Layout::arena),
+              Builder(requests + Layout::requests, Layout::body), {}};
+    Builder get(requests, Layout::requests);
+    append_request(get, endpoint, "GET ", "invocation/next", {}, {});
+    loop.get_next = get.append("\r\n").view();
 
     if (init) {
         Outcome outcome = init(loop.arena);
+        if (outcome.status == Status::success && loop.arena.exhausted())
+            outcome = failure("Runtime.ArenaExhausted", "init ran out of arena memory");
         if (outcome.status == Status::failure) {
-            post_error(loop, "init/error", {}, {}, outcome.error_type, outcome.error_message);
+            post_error(loop, Post::init_error, nullptr, outcome.error_type, outcome.error_message);
             return 1;
         }
         loop.arena_base = loop.arena.mark();

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Copy an ELF64 executable without its section headers.
+
+The kernel loads executables by their program headers; the section header
+table and the section names after the last segment are only for tools. This
+drops them (as ELFkickers' sstrip does) and cuts the file after the last
+loaded byte.
+
+usage: strip_sections.py INPUT OUTPUT
+"""
+import os
+import struct
+import sys
+
+
+def strip(data: bytes) -> bytes:
+    if data[:4] != b'\x7fELF' or data[4] != 2 or data[5] != 1:
+        raise SystemExit('strip_sections: not a little-endian ELF64 file')
+    phoff, = struct.unpack_from('<Q', data, 0x20)
+    phentsize, phnum = struct.unpack_from('<HH', data, 0x36)
+    end = phoff + phentsize * phnum
+    for i in range(phnum):
+        p_type, _, p_offset = struct.unpack_from('<IIQ', data, phoff + i * phentsize)
+        p_filesz, = struct.unpack_from('<Q', data, phoff + i * phentsize + 0x20)
+        if p_type == 1:  # PT_LOAD
+            end = max(end, p_offset + p_filesz)
+    out = bytearray(data[:end])
+    struct.pack_into('<Q', out, 0x28, 0)          # e_shoff
+    struct.pack_into('<HHH', out, 0x3a, 0, 0, 0)  # e_shentsize, e_shnum, e_shstrndx
+    return bytes(out)
+
+
+def main() -> None:
+    if len(sys.argv) != 3:
+        raise SystemExit(__doc__.strip().splitlines()[-1])
+    with open(sys.argv[1], 'rb') as f:
+        data = strip(f.read())
+    with open(sys.argv[2], 'wb') as f:
+        f.write(data)
+    os.chmod(sys.argv[2], 0o755)
+
+
+if __name__ == '__main__':
+    main()
