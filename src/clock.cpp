@@ -20,19 +20,23 @@ long long Invocation::remaining_ms() const
     return left > 0 ? left : 0;
 }
 
-static void append_two(Builder& out, unsigned value, char after)
+// Writes value as `digits` decimal digits ending just before at + digits.
+static void put(char* at, unsigned value, int digits)
 {
-    out.append(static_cast<char>('0' + value / 10)).append(static_cast<char>('0' + value % 10)).append(after);
+    while (digits--) {
+        at[digits] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
 }
 
-void append_timestamp(Builder& out, long long epoch_ms)
+void format_timestamp(char out[24], long long epoch_ms)
 {
     static constexpr unsigned char month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     auto ms = static_cast<unsigned long long>(epoch_ms);
     auto day = static_cast<unsigned>(ms / 86400000);
     auto in_day = static_cast<unsigned>(ms % 86400000);
     unsigned year = 1970, month = 0;
-    for (;;) { // a few dozen steps: only log records need this
+    for (;;) { // a few hundred steps: only log records need this
         bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
         unsigned length = month_days[month] + (month == 1 && leap);
         if (day < length)
@@ -43,14 +47,14 @@ void append_timestamp(Builder& out, long long epoch_ms)
             ++year;
         }
     }
-    out.append_uint(year).append('-');
-    append_two(out, month + 1, '-');
-    append_two(out, day + 1, 'T');
-    append_two(out, in_day / 3600000, ':');
-    append_two(out, in_day / 60000 % 60, ':');
-    append_two(out, in_day / 1000 % 60, '.');
-    out.append(static_cast<char>('0' + in_day % 1000 / 100));
-    append_two(out, in_day % 100, 'Z');
+    __builtin_memcpy(out, "0000-00-00T00:00:00.000Z", 24);
+    put(out, year, 4);
+    put(out + 5, month + 1, 2);
+    put(out + 8, day + 1, 2);
+    put(out + 11, in_day / 3600000, 2);
+    put(out + 14, in_day / 60000 % 60, 2);
+    put(out + 17, in_day / 1000 % 60, 2);
+    put(out + 20, in_day % 1000, 3);
 }
 
 } // namespace wisp

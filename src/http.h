@@ -46,15 +46,13 @@ public:
     bool too_large() const { return m_too_large; }
 
 private:
-    enum class State : unsigned char { size, extension, size_end, data, data_end, trailer, trailer_line, done };
+    enum class State : unsigned char { size, data_end, trailer };
 
     State m_state = State::size;
     size_t m_read = 0;
     size_t m_write = 0;
-    unsigned long long m_chunk = 0; // size, then bytes left of the chunk
-    unsigned m_digits = 0;
+    unsigned long long m_left = 0; // bytes of the current chunk still to come
     bool m_too_large = false;
-    bool m_cr = false; // a CR was seen; an LF must follow
 };
 
 } // namespace wisp::http

@@ -1,3 +1,4 @@
+#include <wisp/builder.h>
 #include <wisp/log.h>
 
 #include "log_context.h"
@@ -10,25 +11,22 @@ static Str g_request_id;
 
 void set_log_request_id(Str request_id) { g_request_id = request_id; }
 
-static Str level_name(Level level)
-{
-    static constexpr Str names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"};
-    return names[static_cast<unsigned>(level)];
-}
-
 void log_parts(Level level, const Str* parts, size_t count)
 {
+    static constexpr char names[] = "TRACEDEBUGINFO WARN ERRORFATAL";
+    auto index = static_cast<unsigned>(level);
     char line[1024];
-    Builder out(line, sizeof line - 4); // room for "...\n"
-    append_timestamp(out, now_ms());
-    out.append('\t').append(g_request_id).append('\t').append(level_name(level)).append('\t');
-    for (size_t p = 0; p < count; ++p) {
-        for (size_t i = 0; i < parts[p].len; ++i) { // one record is one line
-            char c = parts[p].ptr[i];
-            out.append(c == '\n' || c == '\r' ? ' ' : c);
-        }
+    format_timestamp(line, now_ms());
+    Builder out(line + 24, sizeof line - 24 - 4); // room for "...\n"
+    out.append('\t').append(g_request_id).append('\t');
+    out.append(Str(names + index * 5, index == 2 || index == 3 ? 4 : 5)).append('\t');
+    for (size_t p = 0; p < count; ++p)
+        out.append(parts[p]);
+    size_t len = 24 + out.size();
+    for (size_t i = 24; i < len; ++i) { // one record is one line
+        if (line[i] == '\n' || line[i] == '\r')
+            line[i] = ' ';
     }
-    size_t len = out.size();
     if (out.overflowed()) {
         __builtin_memcpy(line + len, "...", 3);
         len += 3;

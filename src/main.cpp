@@ -14,15 +14,14 @@ int main(char** envp)
     Str api = env("AWS_LAMBDA_RUNTIME_API");
     net::Endpoint endpoint;
     if (!net::parse_endpoint(api, &endpoint)) {
-        Str parts[] = {"AWS_LAMBDA_RUNTIME_API=\"", api.sub(0, 200),
-                       "\" is unusable: it must be [http://]host:port[/base-path] with an IPv4 address, localhost or "
-                       "[IPv6 address] as host (run the bootstrap in Lambda or under tools/emulator.py)"};
+        Str parts[] = {"AWS_LAMBDA_RUNTIME_API must be [http://]host:port[/path] with an IP or localhost host, not \"",
+                       api.sub(0, 200), "\""};
         log_parts(Level::fatal, parts, 3);
         return 1;
     }
     long memory = sys::map(Layout::total);
     if (sys::failed(memory)) {
-        log(Level::fatal, "cannot map the runtime's memory");
+        log(Level::fatal, "mmap failed");
         return 1;
     }
     return run(endpoint, reinterpret_cast<char*>(memory));

@@ -2,75 +2,51 @@
 
 namespace wisp::net {
 
-// Reads up to max_digits digits in base 10 or 16 from the front of s; returns
-// how many it read.
-static size_t read_number(Str s, unsigned base, size_t max_digits, unsigned* out)
+// A number of 1 to max_digits digits at *p, at most limit; advances *p.
+static bool take_number(const char** p, const char* end, unsigned base, size_t max_digits, unsigned long long limit,
+                        unsigned long long* out)
 {
-    unsigned value = 0;
-    size_t n = 0;
-    for (; n < s.len && n < max_digits; ++n) {
-        unsigned c = s.byte(n), digit = c - '0';
-        if (digit > 9) {
-            digit = (c | 0x20) - 'a' + 10;
-            if (base == 10 || digit < 10 || digit > 15)
-                break;
-        }
-        value = value * base + digit;
-    }
-    *out = value;
-    return n;
+    size_t n = read_number({*p, static_cast<size_t>(end - *p)}, base, max_digits, out);
+    *p += n;
+    return n && *out <= limit;
 }
 
-static bool parse_ipv4(Str s, unsigned char out[4])
+static bool parse_ipv4(const char* p, const char* end, unsigned char out[4])
 {
     for (int i = 0; i < 4; ++i) {
-        unsigned value;
-        size_t n = read_number(s, 10, 3, &value);
-        if (!n || value > 255)
+        unsigned long long value;
+        if ((i && (p == end || *p++ != '.')) || !take_number(&p, end, 10, 3, 255, &value))
             return false;
         out[i] = static_cast<unsigned char>(value);
-        s = s.sub(n);
-        if (i < 3) {
-            if (s.empty() || s.ptr[0] != '.')
-                return false;
-            s = s.sub(1);
-        }
     }
-    return s.empty();
+    return p == end;
 }
 
-// RFC 4291 text: hex groups, at most one "::" for a run of zero groups, and
-// an optional dotted IPv4 tail.
-static bool parse_ipv6(Str s, unsigned char out[16])
+// RFC 4291 text: hex groups, at most one "::" for a run of zero groups (the
+// dotted IPv4 tail form is not accepted).
+static bool parse_ipv6(const char* p, const char* end, unsigned char out[16])
 {
     unsigned char bytes[16];
     size_t count = 0, gap = 17; // gap: where "::" stands, 17 when there is none
-    if (s.starts_with("::")) {
+    if (end - p >= 2 && p[0] == ':' && p[1] == ':') {
         gap = 0;
-        s = s.sub(2);
+        p += 2;
     }
-    while (!s.empty()) {
-        if (count <= 12 && parse_ipv4(s, bytes + count)) {
-            count += 4;
-            break;
-        }
-        unsigned value;
-        size_t n = read_number(s, 16, 4, &value);
-        if (!n || count == 16)
+    while (p < end) {
+        unsigned long long value;
+        if (count == 16 || !take_number(&p, end, 16, 4, 0xffff, &value))
             return false;
         bytes[count++] = static_cast<unsigned char>(value >> 8);
         bytes[count++] = static_cast<unsigned char>(value);
-        s = s.sub(n);
-        if (s.empty())
+        if (p == end)
             break;
-        if (s.ptr[0] != ':' || s.len == 1)
+        if (*p++ != ':' || p == end)
             return false;
-        s = s.sub(1);
-        if (s.ptr[0] == ':') {
+        if (*p == ':') {
             if (gap != 17)
                 return false;
             gap = count;
-            s = s.sub(1);
+            ++p;
         }
     }
     if (gap == 17 ? count != 16 : count > 14)
@@ -84,39 +60,48 @@ static bool parse_ipv6(Str s, unsigned char out[16])
 
 bool parse_endpoint(Str value, Endpoint* out)
 {
+    const char* p = value.ptr;
+    const char* end = value.end();
     if (value.starts_with("http://"))
-        value = value.sub(7);
-    for (size_t i = 0; i < value.len; ++i) {
-        if (value.byte(i) <= ' ' || value.byte(i) >= 0x7f)
+        p += 7;
+    if (end - p > 1024)
+        return false;
+    for (const char* c = p; c < end; ++c) {
+        if (static_cast<unsigned char>(*c) <= ' ' || static_cast<unsigned char>(*c) >= 0x7f)
             return false;
     }
-    size_t slash = value.find('/');
-    Str authority = value.sub(0, slash), path = value.sub(slash);
-    while (!path.empty() && path.ptr[path.len - 1] == '/')
-        --path.len;
-    size_t colon = authority.len; // the last ':' ends the host, even an IPv6 one
-    while (colon && authority.ptr[colon - 1] != ':')
-        --colon;
-    unsigned port;
-    Str port_text = authority.sub(colon);
-    if (!colon || value.len > 1024 || read_number(port_text, 10, 5, &port) != port_text.len || !port || port > 65535)
+    const char* slash = p;
+    while (slash < end && *slash != '/')
+        ++slash;
+    while (end > slash && end[-1] == '/')
+        --end;
+    const char* port_at = slash; // after the last ':' of the authority, even an IPv6 one
+    while (port_at > p && port_at[-1] != ':')
+        --port_at;
+    const char* q = port_at;
+    unsigned long long port;
+    if (port_at == p || !take_number(&q, slash, 10, 5, 65535, &port) || q != slash || !port)
         return false;
-    Str host = authority.sub(0, colon - 1);
 
     *out = Endpoint{};
-    out->authority = authority;
-    out->base_path = path;
+    out->authority = {p, static_cast<size_t>(slash - p)};
+    out->base_path = {slash, static_cast<size_t>(end - slash)};
+    const char* host_end = port_at - 1;
     unsigned char* a = out->address;
-    if (host.len > 2 && host.ptr[0] == '[' && host.ptr[host.len - 1] == ']') {
+    if (host_end - p > 2 && *p == '[' && host_end[-1] == ']') {
         out->family = sys::af_inet6;
         out->address_len = 28;
-        if (!parse_ipv6(host.sub(1, host.len - 2), a + 8))
+        if (!parse_ipv6(p + 1, host_end - 1, a + 8))
             return false;
     } else {
         out->family = sys::af_inet;
         out->address_len = 16;
-        if (!parse_ipv4(equals_ignore_case(host, "localhost") ? Str("127.0.0.1") : host, a + 4))
+        if (equals_ignore_case({p, static_cast<size_t>(host_end - p)}, "localhost")) {
+            a[4] = 127;
+            a[7] = 1;
+        } else if (!parse_ipv4(p, host_end, a + 4)) {
             return false;
+        }
     }
     auto family = static_cast<unsigned short>(out->family); // sa_family: host order
     __builtin_memcpy(a, &family, 2);

@@ -40,12 +40,12 @@ void say(Level level, Str message, Str detail = {}, Str more = {})
 Answer classify(Loop& loop, Reply reply, const Message& message, int expected, Str route)
 {
     if (reply == Reply::closed || reply == Reply::failed) {
-        say(Level::fatal, "lost the connection to the Runtime API on ", route);
+        say(Level::fatal, "connection lost on ", route);
         return Answer::fatal;
     }
     if (reply == Reply::invalid) {
         loop.client.reset();
-        say(Level::error, "unreadable answer from the Runtime API to ", route);
+        say(Level::error, "garbled answer to ", route);
         return Answer::unexpected;
     }
     int status = message.head.status;
@@ -53,7 +53,7 @@ Answer classify(Loop& loop, Reply reply, const Message& message, int expected, S
         return Answer::expected;
     char text[32];
     Builder b(text, sizeof text);
-    b.append("Runtime API answered ").append_int(status);
+    b.append("HTTP ").append_int(status);
     bool fatal = status >= 500;
     say(fatal ? Level::fatal : Level::error, b.view(), " to ", route);
     return fatal ? Answer::fatal : Answer::unexpected;
@@ -80,13 +80,9 @@ bool is_header_value(Str value, size_t max)
 Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str body)
 {
     static constexpr Str tails[] = {"/response", "/error", "init/error"};
-    // The head goes after what the requests region holds already: the GET
-    // request, and the error body when there is one.
-    char* requests = loop.requests();
-    Str held = loop.get_next;
-    if (body.ptr >= requests && body.ptr < requests + Layout::requests)
-        held = {requests, static_cast<size_t>(body.end() - requests)};
-    Builder head(requests + held.len, Layout::requests - held.len);
+    // Request heads go after the GET request, in the first half of the
+    // requests region; error bodies are built in the second half.
+    Builder head(loop.requests() + loop.get_next.len, Layout::requests / 2 - loop.get_next.len);
     Str tail = tails[static_cast<int>(kind)];
     if (inv)
         append_request(head, loop.client.endpoint(), "POST ", "invocation/", inv->request_id, tail);
@@ -104,23 +100,7 @@ Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str body)
     Message answer;
     Reply reply = loop.client.exchange(iov, 2, {loop.answer(), Layout::answer, nullptr, nullptr}, &answer);
     Answer a = classify(loop, reply, answer, 202, tail);
-    if (a == Answer::unexpected && answer.head.status == 413)
-        say(Level::error, "the response was too large: Lambda failed the invocation with Function.ResponseSizeTooLarge");
     return a == Answer::fatal ? Verdict::stop : Verdict::go_on;
-}
-
-// (Runtime|Function)\.[A-Z][a-zA-Z]+: the error types Lambda keeps.
-bool is_error_type(Str type)
-{
-    Str rest = type.starts_with("Runtime.") ? type.sub(8) : type.starts_with("Function.") ? type.sub(9) : Str();
-    if (rest.len < 2 || rest.len > 100 || rest.byte(0) < 'A' || rest.byte(0) > 'Z')
-        return false;
-    for (size_t i = 1; i < rest.len; ++i) {
-        unsigned char c = rest.byte(i) | 0x20;
-        if (c < 'a' || c > 'z')
-            return false;
-    }
-    return true;
 }
 
 // A message cut to `max` bytes without splitting a UTF-8 sequence.
@@ -138,10 +118,12 @@ Verdict post_error(Loop& loop, Post kind, const Invocation* inv, Str type, Str m
     type = clip(type, 256);
     message = clip(message, 8192); // escaped, it still fits in half the requests region
     say(Level::error, type, ": ", message);
-    Builder body(loop.requests() + loop.get_next.len, Layout::requests / 2);
-    body.append("{\"errorMessage\":").append_json_string(message);
-    body.append(",\"errorType\":").append_json_string(type).append(",\"stackTrace\":[]}");
-    return post(loop, kind, inv, is_error_type(type) ? type : Str("Runtime.Unknown"), body.view());
+    Builder body(loop.requests() + Layout::requests / 2, Layout::requests / 2);
+    body.append("{\"errorMessage\":").append_json_string(message).append(",\"errorType\":");
+    body.append_json_string(type).append(",\"stackTrace\":[]}");
+    // Lambda itself records types not of the (Runtime|Function).Xxx form as
+    // Runtime.Unknown; here a type only has to be safe in a header.
+    return post(loop, kind, inv, is_header_value(type, 256) ? type : Str("Runtime.Unknown"), body.view());
 }
 
 Verdict answer(Loop& loop, const Invocation& inv, const Outcome& outcome)
@@ -150,32 +132,18 @@ Verdict answer(Loop& loop, const Invocation& inv, const Outcome& outcome)
     if (outcome.status == Status::success) {
         if (loop.out.overflowed()) {
             type = "Function.ResponseSizeTooLarge";
-            message = "the response is larger than Lambda's limit of 6291556 bytes";
+            message = "response over 6291556 bytes";
         } else if (loop.arena.exhausted()) {
             type = "Runtime.ArenaExhausted";
-            message = "the handler ran out of arena memory";
+            message = "arena exhausted";
         } else if (!is_header_value(outcome.content_type, 256)) {
             type = "Runtime.InvalidContentType";
-            message = "the content type is empty, over 256 bytes or not printable ASCII";
+            message = "content type not 1-256 printable ASCII bytes";
         } else {
             return post(loop, Post::response, &inv, outcome.content_type, outcome.payload);
         }
     }
     return post_error(loop, Post::error, &inv, type, message);
-}
-
-long long parse_deadline(Str text)
-{
-    long long value = 0;
-    if (text.len > 18)
-        return 0;
-    for (size_t i = 0; i < text.len; ++i) {
-        unsigned digit = text.byte(i) - unsigned('0');
-        if (digit > 9)
-            return 0;
-        value = value * 10 + digit;
-    }
-    return value;
 }
 
 // Fills the Invocation from the /next headers.
@@ -199,10 +167,11 @@ void on_header(void* context, Str name, Str value)
         *inv = Invocation{};
     } else if (equals_ignore_case(name, "Content-Type")) {
         inv->content_type = value;
-    } else if (name.len > 15 && equals_ignore_case(name.sub(0, 15), "Lambda-Runtime-")) {
-        name = name.sub(15);
-        if (equals_ignore_case(name, "Deadline-Ms"))
-            inv->deadline_ms = parse_deadline(value);
+    } else if (name.len > 15 && equals_ignore_case({name.ptr, 15}, "Lambda-Runtime-")) {
+        name = {name.ptr + 15, name.len - 15};
+        unsigned long long ms;
+        if (equals_ignore_case(name, "Deadline-Ms") && read_number(value, 10, 18, &ms) == value.len)
+            inv->deadline_ms = static_cast<long long>(ms);
         for (const Field& f : fields) {
             if (equals_ignore_case(name, f.name))
                 inv->*f.field = value;
@@ -224,18 +193,18 @@ Verdict invoke_once(Loop& loop)
     if (a == Answer::unexpected) {
         if (++loop.next_failures < max_next_failures)
             return Verdict::go_on;
-        say(Level::fatal, "giving up: /next failed 3 times in a row");
+        say(Level::fatal, "/next failed 3 times in a row");
         return Verdict::stop;
     }
     loop.next_failures = 0;
     if (!is_safe_request_id(inv.request_id)) {
-        say(Level::error, "dropped an invocation whose request id is missing, over 128 bytes or not [A-Za-z0-9-]");
+        say(Level::error, "dropped an invocation: request id not [A-Za-z0-9-]{1,128}");
         return Verdict::go_on;
     }
     inv.body = next.body;
     set_log_request_id(inv.request_id);
     loop.out.clear();
-    Outcome outcome = next.too_large ? failure("Runtime.EventTooLarge", "the event does not fit in the receive buffer")
+    Outcome outcome = next.too_large ? failure("Runtime.EventTooLarge", "event too large")
                                      : handle(inv, loop.arena, loop.out);
     Verdict verdict = answer(loop, inv, outcome);
     loop.arena.reset_to(loop.arena_base);
@@ -269,7 +238,7 @@ int run(const net::Endpoint& endpoint, char* memory)
     if (init) {
         Outcome outcome = init(loop.arena);
         if (outcome.status == Status::success && loop.arena.exhausted())
-            outcome = failure("Runtime.ArenaExhausted", "init ran out of arena memory");
+            outcome = failure("Runtime.ArenaExhausted", "arena exhausted");
         if (outcome.status == Status::failure) {
             post_error(loop, Post::init_error, nullptr, outcome.error_type, outcome.error_message);
             return 1;

@@ -12,7 +12,24 @@ Str Str::from_cstr(const char* s)
 
 bool operator==(Str a, Str b)
 {
-    return a.len == b.len && __builtin_memcmp(a.ptr, b.ptr, a.len) == 0;
+    return a.len == b.len && (a.len == 0 || __builtin_memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+size_t read_number(Str text, unsigned base, size_t max_digits, unsigned long long* out)
+{
+    unsigned long long value = 0;
+    size_t n = 0;
+    for (; n < text.len && n < max_digits; ++n) {
+        unsigned c = text.byte(n), digit = c - '0';
+        if (digit > 9) {
+            digit = (c | 0x20) - 'a' + 10;
+            if (base == 10 || digit < 10 || digit > 15)
+                break;
+        }
+        value = value * base + digit;
+    }
+    *out = value;
+    return n;
 }
 
 static unsigned char lower(unsigned char c)

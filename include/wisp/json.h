@@ -40,9 +40,12 @@ public:
     // numbers/booleans/null as written, objects and arrays whole.
     Str raw() const;
 
-    // false unless the value has that type and fits.
-    bool get_string(Arena& arena, Str* out) const; // unescaped; \uXXXX to UTF-8
-    bool get_int(long long* out) const;            // integers only, overflow detected
+    // Each is false unless the value has that type and fits. get_string
+    // unescapes into the arena only when the text has a backslash (\uXXXX to
+    // UTF-8, a surrogate pair to one 4-byte sequence); a lone or mismatched
+    // surrogate gives false.
+    bool get_string(Arena& arena, Str* out) const;
+    bool get_int(long long* out) const; // integers only, overflow detected
     bool get_bool(bool* out) const;
 
     // Iteration: `for (Value v : array.elements())`, `for (Member m : object.members())`.
@@ -61,6 +64,7 @@ private:
     friend class MemberIterator;
     Value(const Document* doc, int index) : m_doc(doc), m_index(index) {}
     int next_sibling() const;
+    const void* token() const; // the jsmntok_t, nullptr when missing
 
     const Document* m_doc = nullptr;
     int m_index = -1;
@@ -129,7 +133,9 @@ struct Value::Members {
 class Document {
 public:
     // Tokenises `text` into the arena: jsmn counts the tokens first, then
-    // fills exactly that many. On error root() is missing.
+    // fills exactly that many. The text must be exactly one JSON value (RFC
+    // 8259 grammar, bytes >= 0x80 not checked as UTF-8). On error root() is
+    // missing and the arena is back where it was.
     static Document parse(Str text, Arena& arena);
 
     Error error() const { return m_error; }

@@ -36,6 +36,10 @@ struct Str {
     size_t find(char c) const;
 };
 
+// Reads up to max_digits digits (base 10 or 16) from the front of text into
+// *out and returns how many it read; callers compare that with text.len.
+size_t read_number(Str text, unsigned base, size_t max_digits, unsigned long long* out);
+
 bool operator==(Str a, Str b);
 inline bool operator!=(Str a, Str b) { return !(a == b); }
 // ASCII case-insensitive equality (HTTP header names).

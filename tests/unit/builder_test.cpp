@@ -31,7 +31,7 @@ TEST(json_escaping)
 {
     char buf[128];
     Builder b(buf, sizeof buf);
-    b.append_json_string(Str("a\"b\\c\n\t\x01\x1f", 10));
+    b.append_json_string(Str("a\"b\\c\n\t\x01\x1f", 9));
     CHECK_EQ(b.view(), Str("\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\""));
 }
 
