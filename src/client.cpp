@@ -47,6 +47,10 @@ static Reply read_chunked_body(net::Connection& connection, char* body, size_t h
             return Reply::invalid;
         if (have == room)
             have = decoder.compact(body, have);
+        if (have == room && !decoder.too_large()) { // decoded data fills the buffer: it cannot fit
+            decoder.drop();
+            have = decoder.compact(body, have);
+        }
         if (have == room) // the undecoded tail alone fills the buffer
             return Reply::invalid;
         Reply r = read_more(connection, body + have, room - have, &have);

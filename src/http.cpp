@@ -103,10 +103,8 @@ Parse ChunkedDecoder::decode(char* buffer, size_t len, size_t limit)
                 n = static_cast<size_t>(m_left);
             if (!n)
                 return Parse::partial;
-            if (!m_too_large && n > limit - m_write) {
-                m_too_large = true;
-                m_write = 0;
-            }
+            if (!m_too_large && n > limit - m_write)
+                drop();
             if (!m_too_large) {
                 __builtin_memmove(buffer + m_write, buffer + m_read, n);
                 m_write += n;

@@ -41,6 +41,13 @@ public:
     // the new length of the buffer's contents.
     size_t compact(char* buffer, size_t len);
 
+    // Gives up on keeping the body (it cannot fit): decoding goes on, dropping data.
+    void drop()
+    {
+        m_too_large = true;
+        m_write = 0;
+    }
+
     size_t size() const { return m_write; }
     size_t consumed() const { return m_read; }
     bool too_large() const { return m_too_large; }

@@ -710,8 +710,10 @@ class RuntimeApi(HttpServer):
         if cut:
             connection.send(data[:cut])
             time.sleep(RESET_PAUSE_SECONDS)
-        connection.reset()
+        # Back at the front of the queue before the reset, so the runtime's
+        # reconnect gets this invocation again and not the next one.
         self._requeue(invocation)
+        connection.reset()
         return False
 
     def _serve_post(self, connection, request, request_id, kind):

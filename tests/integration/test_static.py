@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""The artefacts: every bootstrap is a static ELF executable (no PT_INTERP, no PT_DYNAMIC)
+for this machine, and every zip holds exactly one entry, `bootstrap`, mode 0100755."""
+
+import glob
+import os
+import platform
+import stat
+import struct
+import sys
+import tempfile
+import zipfile
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
+PF_X = 1
+MACHINES = {'x86_64': 62, 'amd64': 62, 'aarch64': 183, 'arm64': 183}
+
+
+def program_headers(data):
+    """(e_type, e_machine, e_entry, [(p_type, p_flags, p_vaddr, p_memsz)]) of an ELF image."""
+    if data[:4] != b'\x7fELF':
+        raise ValueError('not ELF')
+    bits, order = data[4], {1: '<', 2: '>'}[data[5]]
+    if bits == 2:
+        e_type, e_machine, _, e_entry, e_phoff = struct.unpack_from(order + 'HHIQQ', data, 16)
+        e_phentsize, e_phnum = struct.unpack_from(order + 'HH', data, 54)
+        layout, expected_size = order + 'IIQQQQQQ', 56
+    elif bits == 1:
+        e_type, e_machine, _, e_entry, e_phoff = struct.unpack_from(order + 'HHIII', data, 16)
+        e_phentsize, e_phnum = struct.unpack_from(order + 'HH', data, 42)
+        layout, expected_size = order + 'IIIIIIII', 32
+    else:
+        raise ValueError(f'bad ELF class {bits}')
+    if e_phentsize != expected_size:
+        raise ValueError(f'e_phentsize {e_phentsize}')
+    headers = []
+    for index in range(e_phnum):
+        fields = struct.unpack_from(layout, data, e_phoff + index * e_phentsize)
+        if bits == 2:
+            p_type, p_flags, _, p_vaddr, _, _, p_memsz, _ = fields
+        else:
+            p_type, _, p_vaddr, _, _, p_memsz, p_flags, _ = fields
+        headers.append((p_type, p_flags, p_vaddr, p_memsz))
+    return e_type, e_machine, e_entry, headers
+
+
+class Executables(harness.IntegrationCase):
+    def test_every_bootstrap_is_static(self):
+        paths = harness.all_bootstraps()
+        self.assertEqual(len(paths), 1 + len(harness.EXAMPLE_HANDLERS) + len(harness.TEST_HANDLERS))
+        machine = MACHINES.get(platform.machine())
+        for path in paths:
+            with self.subTest(bootstrap=os.path.relpath(path, harness.BUILD_DIR)):
+                with open(path, 'rb') as f:
+                    data = f.read()
+                e_type, e_machine, entry, headers = program_headers(data)
+                types = [h[0] for h in headers]
+                self.assertNotIn(PT_INTERP, types, 'has an interpreter: dynamically linked')
+                self.assertNotIn(PT_DYNAMIC, types, 'has a dynamic section')
+                self.assertIn(PT_LOAD, types)
+                self.assertIn(e_type, (2, 3))  # ET_EXEC, or ET_DYN for a static-pie
+                if machine is not None:
+                    self.assertEqual(e_machine, machine)
+                self.assertTrue(any(t == PT_LOAD and flags & PF_X and vaddr <= entry < vaddr + size
+                                    for t, flags, vaddr, size in headers),
+                                'the entry point is not in an executable segment')
+                mode = os.stat(path).st_mode
+                self.assertTrue(stat.S_ISREG(mode) and mode & 0o111 == 0o111, oct(mode))
+
+
+class Zips(harness.IntegrationCase):
+    def zips(self):
+        found = sorted(glob.glob(os.path.join(harness.BUILD_DIR, '*.zip')))
+        self.assertIn(os.path.join(harness.BUILD_DIR, 'bootstrap.zip'), found)
+        return found
+
+    def test_one_executable_entry(self):
+        for path in self.zips():
+            with self.subTest(zip=os.path.basename(path)), zipfile.ZipFile(path) as archive:
+                self.assertIsNone(archive.testzip())
+                entries = archive.infolist()
+                self.assertEqual([e.filename for e in entries], ['bootstrap'])
+                self.assertEqual(entries[0].external_attr >> 16, 0o100755)
+                program_headers(archive.read('bootstrap'))
+
+    def test_zip_holds_the_built_bootstrap_and_it_runs(self):
+        with zipfile.ZipFile(os.path.join(harness.BUILD_DIR, 'bootstrap.zip')) as archive:
+            data = archive.read('bootstrap')
+            mode = archive.getinfo('bootstrap').external_attr >> 16
+        with open(harness.bootstrap_path('bootstrap'), 'rb') as f:
+            self.assertTrue(data == f.read(), 'the zip does not hold build/bootstrap')
+        with tempfile.TemporaryDirectory() as task_root:
+            unpacked = os.path.join(task_root, 'bootstrap')
+            with open(unpacked, 'wb') as f:
+                f.write(data)
+            os.chmod(unpacked, stat.S_IMODE(mode))
+            with harness.emulator.RuntimeApi() as api:
+                process = harness.emulator.spawn_bootstrap(unpacked, api.runtime_api, cwd=task_root,
+                                                           stderr=harness.subprocess.DEVNULL)
+                try:
+                    result = api.submit(b'{"name":"zip","n":3}').wait(10)
+                    self.assertIn(result.kind, ('response', 'error'))
+                    self.assertEqual(result.status_sent, 202)
+                finally:
+                    harness.emulator.stop_process(process)
+
+
+if __name__ == '__main__':
+    harness.main()
