@@ -26,6 +26,8 @@ static Reply read_length_body(net::Connection& connection, char* body, size_t ha
         return Reply::ok;
     }
     out->too_large = true;
+    if (!room) // the head filled the buffer: nowhere to drain into
+        return Reply::invalid;
     for (unsigned long long left = length - (have < length ? have : length); left;) {
         size_t got = 0;
         Reply r = read_more(connection, body, left < room ? static_cast<size_t>(left) : room, &got);
@@ -36,11 +38,15 @@ static Reply read_length_body(net::Connection& connection, char* body, size_t ha
     return Reply::ok;
 }
 
+// Decoded data leaves this much of the buffer free, so the chunk-size lines
+// and trailers that follow the data always have room to arrive.
+constexpr size_t framing_room = 64;
+
 static Reply read_chunked_body(net::Connection& connection, char* body, size_t have, size_t room, Message* out)
 {
     http::ChunkedDecoder decoder;
     for (;;) {
-        http::Parse p = decoder.decode(body, have, room);
+        http::Parse p = decoder.decode(body, have, room > framing_room ? room - framing_room : 0);
         if (p == http::Parse::done)
             break;
         if (p == http::Parse::invalid)
@@ -66,20 +72,21 @@ Reply read_message(net::Connection& connection, const Inbox& inbox, Message* out
 {
     char* buffer = inbox.buffer;
     size_t capacity = inbox.capacity;
-    out->body = {};
-    out->too_large = false;
-    size_t len = 0, head_end = 0;
-    while (!head_end) {
+    *out = Message{};
+    size_t len = 0;
+    for (;;) {
         if (len == capacity)
             return Reply::invalid; // a head larger than the whole buffer
-        size_t scanned = len > 3 ? len - 3 : 0;
         Reply r = read_more(connection, buffer + len, capacity - len, &len);
         if (r != Reply::ok)
             return r;
-        head_end = http::find_head_end({buffer, len}, scanned);
+        http::Parse p = http::parse_head({buffer, len}, &out->head, inbox.visit, inbox.context);
+        if (p == http::Parse::invalid)
+            return Reply::invalid;
+        if (p == http::Parse::done)
+            break;
     }
-    if (http::parse_head({buffer, head_end}, &out->head, inbox.visit, inbox.context) != http::Parse::done)
-        return Reply::invalid;
+    size_t head_end = out->head.length;
     char* body = buffer + head_end;
     size_t have = len - head_end, room = capacity - head_end;
     switch (out->head.framing) {

@@ -22,8 +22,8 @@ enum class Reply : unsigned char {
 };
 
 // Where an answer goes: buffer[0, capacity) holds the head, then the body
-// (chunked bodies decoded in place). A body that does not fit is drained and
-// reported as too_large. Each header is handed to visit (when not null).
+// (chunked bodies decoded in place, keeping 64 bytes free for their framing).
+// A body that does not fit is drained and reported as too_large. Each header is handed to visit (when not null).
 struct Inbox {
     char* buffer;
     size_t capacity;

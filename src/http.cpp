@@ -2,13 +2,64 @@
 
 namespace wisp::http {
 
-size_t find_head_end(Str bytes, size_t from)
+// Bytes equal to zero in a word flag their top bit; the lowest flag is exact
+// (a borrow only reaches bytes above a true zero).
+static unsigned long long zero_bytes(unsigned long long word)
 {
-    for (size_t i = from; i + 3 < bytes.len; ++i) {
-        if (bytes.ptr[i + 3] == '\n' && bytes.ptr[i] == '\r' && bytes.ptr[i + 1] == '\n' && bytes.ptr[i + 2] == '\r')
-            return i + 4;
+    return (word - 0x0101010101010101) & ~word & 0x8080808080808080;
+}
+
+// Where [p, end) first holds a byte that `match` flags in a word (and
+// match_byte says of a byte), or end: eight bytes at a time while eight remain.
+template <class Word, class Byte>
+static const char* find(const char* p, const char* end, Word match, Byte match_byte)
+{
+    for (; end - p >= 8; p += 8) {
+        unsigned long long word;
+        __builtin_memcpy(&word, p, 8);
+        if (unsigned long long flags = match(word)) // little-endian: the lowest flag is the first byte
+            return p + __builtin_ctzll(flags) / 8;
     }
-    return 0;
+    while (p < end && !match_byte(static_cast<unsigned char>(*p)))
+        ++p;
+    return p;
+}
+
+// Bytes below 0x20 (control characters).
+static const char* find_control(const char* p, const char* end)
+{
+    return find(
+        p, end, [](unsigned long long w) { return (w - 0x2020202020202020) & ~w & 0x8080808080808080; },
+        [](unsigned char c) { return c < 0x20; });
+}
+
+static const char* find_colon(const char* p, const char* end)
+{
+    return find(
+        p, end, [](unsigned long long w) { return zero_bytes(w ^ 0x3a3a3a3a3a3a3a3a); },
+        [](unsigned char c) { return c == ':'; });
+}
+
+bool is_header(Str name, Str lowercase_name)
+{
+    // OR 0x20 lowers A-Z and keeps a-z, digits and '-'; of the bytes a name
+    // may hold, only those map onto what lowercase_name holds.
+    constexpr unsigned long long lower = 0x2020202020202020;
+    if (name.len != lowercase_name.len)
+        return false;
+    size_t i = 0;
+    for (; i + 8 <= name.len; i += 8) {
+        unsigned long long a, b;
+        __builtin_memcpy(&a, name.ptr + i, 8);
+        __builtin_memcpy(&b, lowercase_name.ptr + i, 8);
+        if ((a | lower) != b)
+            return false;
+    }
+    for (; i < name.len; ++i) {
+        if ((name.ptr[i] | 0x20) != lowercase_name.ptr[i])
+            return false;
+    }
+    return true;
 }
 
 // 1 to max_digits decimal digits and nothing else.
@@ -32,7 +83,7 @@ static Str trim(const char* begin, const char* end)
 // Applies a header that frames the message; false when it contradicts.
 static bool apply_framing(Str name, Str value, Head* out)
 {
-    if (equals_ignore_case(name, "Content-Length")) {
+    if (is_header(name, "content-length")) {
         unsigned long long length; // up to a petabyte; anything larger is nonsense here
         if (!parse_decimal(value, 15, &length) || (out->framing == Framing::length && length != out->content_length))
             return false;
@@ -40,58 +91,57 @@ static bool apply_framing(Str name, Str value, Head* out)
             out->framing = Framing::length;
             out->content_length = length;
         }
-    } else if (equals_ignore_case(name, "Transfer-Encoding")) {
+    } else if (is_header(name, "transfer-encoding")) {
         if (!equals_ignore_case(value, "chunked")) // the only coding a Runtime API uses
             return false;
         out->framing = Framing::chunked; // overrides Content-Length (RFC 9112 6.3)
-    } else if (equals_ignore_case(name, "Connection")) {
+    } else if (is_header(name, "connection")) {
         out->close = out->close || equals_ignore_case(value, "close");
     }
     return true;
 }
 
-Parse parse_head(Str bytes, Head* out, HeaderVisitor visit, void* context)
+Parse parse_head(Str bytes, Head* head, HeaderVisitor visit, void* context)
 {
-    *out = Head{};
-    // Status line: HTTP/1.x SP 3DIGIT [SP reason] CRLF
     const char* p = bytes.ptr;
-    unsigned long long status;
-    if (bytes.len < 14 || !bytes.starts_with("HTTP/1.") || (p[7] | 1) != '1' || p[8] != ' ' ||
-        !parse_decimal(bytes.sub(9, 3), 3, &status) || status < 100 || (p[12] != ' ' && p[12] != '\r'))
-        return Parse::invalid;
-    out->status = static_cast<int>(status);
-    if (visit)
-        visit(context, {}, {});
-    // Control characters other than tab appear only as the CRLF ending a line.
-    const char* line = nullptr; // the current header line; null on the status line
-    for (const char* c = p; c + 1 < bytes.end(); ++c) {
-        auto ch = static_cast<unsigned char>(*c);
-        if (ch != '\r') {
-            if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-                return Parse::invalid;
+    for (;;) {
+        // Control characters (but tab) appear only as the CRLF ending a line.
+        const char* line = p + head->parsed;
+        const char* cr = find_control(p + head->searched, bytes.end());
+        head->searched = static_cast<size_t>(cr - p);
+        if (cr + 1 >= bytes.end())
+            return Parse::partial;
+        if (*cr == '\t') {
+            ++head->searched;
             continue;
         }
-        if (c[1] != '\n')
+        if (*cr != '\r' || cr[1] != '\n')
             return Parse::invalid;
-        if (line == c) {
-            out->length = static_cast<size_t>(c + 2 - p);
+        const char* eol = cr;
+        head->parsed = head->searched = static_cast<size_t>(cr + 2 - p);
+        if (line == p) { // the status line: HTTP/1.x SP 3DIGIT [SP reason]
+            unsigned long long status;
+            if (eol - p < 12 || !bytes.starts_with("HTTP/1.") || (p[7] | 1) != '1' || p[8] != ' ' ||
+                !parse_decimal({p + 9, 3}, 3, &status) || status < 100 || (p[12] != ' ' && p + 12 != eol))
+                return Parse::invalid;
+            head->status = static_cast<int>(status);
+            if (visit)
+                visit(context, {}, {});
+            continue;
+        }
+        if (line == eol) {
+            head->length = head->parsed;
             return Parse::done;
         }
-        if (line) {
-            const char* colon = line;
-            for (; colon < c && *colon != ':'; ++colon) {
-                if (is_blank(*colon)) // no blanks in or after a name
-                    return Parse::invalid;
-            }
-            Str name(line, static_cast<size_t>(colon - line)), value = trim(colon + 1, c);
-            if (colon == c || colon == line || !apply_framing(name, value, out))
-                return Parse::invalid;
-            if (visit)
-                visit(context, name, value);
-        }
-        line = ++c + 1;
+        const char* colon = find_colon(line, eol);
+        Str name(line, static_cast<size_t>(colon - line)), value = trim(colon + 1, eol);
+        // A name is not empty and has no blanks around it (a leading blank
+        // would be an obsolete line folding).
+        if (colon == eol || colon == line || is_blank(*line) || is_blank(colon[-1]) || !apply_framing(name, value, head))
+            return Parse::invalid;
+        if (visit)
+            visit(context, name, value);
     }
-    return Parse::partial;
 }
 
 Parse ChunkedDecoder::decode(char* buffer, size_t len, size_t limit)

@@ -16,19 +16,27 @@ struct Head {
     Framing framing = Framing::none;
     bool close = false; // Connection: close
     unsigned long long content_length = 0;
+    size_t parsed = 0;   // whole lines parsed so far
+    size_t searched = 0; // where the search for the next line's end goes on
 };
+
+// True when name equals lowercase_name, ignoring ASCII case. For header
+// names only: lowercase_name must hold only lowercase letters, digits and
+// '-', and name no control characters (parse_head guarantees that), which
+// lets it compare eight bytes at a time.
+bool is_header(Str name, Str lowercase_name);
 
 // Called for each header, in order, with views into the parsed bytes; first
 // with an empty name, meaning a new head begins (forget earlier calls).
 using HeaderVisitor = void (*)(void* context, Str name, Str value);
 
-// Offset just past the first "\r\n\r\n" at or after `from`, or 0 when there is
-// none yet. Lets a reader rescan only the bytes that arrived since last time.
-size_t find_head_end(Str bytes, size_t from);
-
-// Parses a complete head (bytes end with the blank line), handing every
-// header to visit (when not null) and keeping the ones that frame the body.
-Parse parse_head(Str bytes, Head* out, HeaderVisitor visit, void* context);
+// Parses the lines of a head that have arrived in bytes, handing every header
+// to visit (when not null) and keeping the ones that frame the body. On
+// partial, call again once more bytes follow in the same buffer: it resumes
+// where it stopped, so every byte is looked at once. Lines end with CRLF;
+// header values may hold any other byte, so nothing from a head may reach a
+// request line or header unchecked.
+Parse parse_head(Str bytes, Head* head, HeaderVisitor visit, void* context);
 
 // Decodes a chunked body in place: chunk data moves down to the start of the
 // buffer, so the body ends up contiguous at [0, size()).

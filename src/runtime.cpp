@@ -90,7 +90,7 @@ Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str body)
         append_request(head, loop.client.endpoint(), "POST ", tail, {}, {});
     head.append(kind == Post::response ? Str("Content-Type: ") : Str("Lambda-Runtime-Function-Error-Type: "));
     head.append(type).append("\r\n");
-    if (inv && !inv->invocation_id.empty())
+    if (inv && is_header_value(inv->invocation_id, 128)) // echoed back: never a broken header
         head.append("Lambda-Runtime-Invocation-Id: ").append(inv->invocation_id).append("\r\n");
     head.append("Content-Length: ").append_uint(body.len).append("\r\n\r\n");
     if (head.overflowed()) // cannot happen: every part has a bound
@@ -154,30 +154,30 @@ void on_header(void* context, Str name, Str value)
         Str Invocation::*field;
     };
     static constexpr Field fields[] = {
-        {"Aws-Request-Id", &Invocation::request_id},
-        {"Invoked-Function-Arn", &Invocation::function_arn},
-        {"Trace-Id", &Invocation::trace_id},
-        {"Client-Context", &Invocation::client_context},
-        {"Cognito-Identity", &Invocation::cognito_identity},
-        {"Aws-Tenant-Id", &Invocation::tenant_id},
-        {"Invocation-Id", &Invocation::invocation_id},
+        {"aws-request-id", &Invocation::request_id},
+        {"invoked-function-arn", &Invocation::function_arn},
+        {"trace-id", &Invocation::trace_id},
+        {"client-context", &Invocation::client_context},
+        {"cognito-identity", &Invocation::cognito_identity},
+        {"aws-tenant-id", &Invocation::tenant_id},
+        {"invocation-id", &Invocation::invocation_id},
     };
     auto* inv = static_cast<Invocation*>(context);
     if (name.empty()) {
         *inv = Invocation{};
-    } else if (equals_ignore_case(name, "Content-Type")) {
+    } else if (http::is_header(name, "content-type")) {
         inv->content_type = value;
-    } else if (name.len > 15 && equals_ignore_case({name.ptr, 15}, "Lambda-Runtime-")) {
+    } else if (name.len > 15 && http::is_header({name.ptr, 15}, "lambda-runtime-")) {
         name = {name.ptr + 15, name.len - 15};
         unsigned long long ms;
-        if (equals_ignore_case(name, "Deadline-Ms") && read_number(value, 10, 18, &ms) == value.len)
+        if (http::is_header(name, "deadline-ms") && read_number(value, 10, 18, &ms) == value.len)
             inv->deadline_ms = static_cast<long long>(ms);
         for (const Field& f : fields) {
-            if (equals_ignore_case(name, f.name))
+            if (http::is_header(name, f.name)) {
                 inv->*f.field = value;
+                break;
+            }
         }
-        if (!is_header_value(inv->invocation_id, 128)) // echoed back: never a broken header
-            inv->invocation_id = {};
     }
 }
 

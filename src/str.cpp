@@ -48,18 +48,5 @@ bool equals_ignore_case(Str a, Str b)
     return true;
 }
 
-bool Str::starts_with(Str prefix) const
-{
-    return prefix.len <= len && sub(0, prefix.len) == prefix;
-}
-
-size_t Str::find(char c) const
-{
-    for (size_t i = 0; i < len; ++i) {
-        if (ptr[i] == c)
-            return i;
-    }
-    return len;
-}
 
 } // namespace wisp

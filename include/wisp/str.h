@@ -23,7 +23,7 @@ struct Str {
     constexpr unsigned char byte(size_t i) const { return static_cast<unsigned char>(ptr[i]); }
 
     // Bytes [from, from + count), clamped to the view.
-    constexpr Str sub(size_t from, size_t count = static_cast<size_t>(-1)) const
+    [[gnu::always_inline]] constexpr Str sub(size_t from, size_t count = static_cast<size_t>(-1)) const
     {
         if (from > len)
             from = len;
@@ -31,9 +31,18 @@ struct Str {
             count = len - from;
         return {ptr + from, count};
     }
-    bool starts_with(Str prefix) const;
+    [[gnu::always_inline]] bool starts_with(Str prefix) const
+    {
+        return prefix.len <= len && __builtin_memcmp(ptr, prefix.ptr, prefix.len) == 0;
+    }
     // Index of the first `c`, or len when absent.
-    size_t find(char c) const;
+    [[gnu::always_inline]] size_t find(char c) const
+    {
+        size_t i = 0;
+        while (i < len && ptr[i] != c)
+            ++i;
+        return i;
+    }
 };
 
 // Reads up to max_digits digits (base 10 or 16) from the front of text into
