@@ -49,29 +49,20 @@ Builder& Builder::append_int(long long value)
 
 Builder& Builder::append_json_string(Str text)
 {
-    static constexpr char hex[] = "0123456789abcdef";
     append('"');
     size_t run = 0; // start of the bytes not yet written that need no escape
     for (size_t i = 0; i < text.len; ++i) {
         unsigned char c = text.byte(i);
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        append(text.sub(run, i - run));
+        append(text.sub(run, i - run)).append('\\');
         run = i + 1;
-        switch (c) {
-        case '"': append(Str("\\\"")); break;
-        case '\\': append(Str("\\\\")); break;
-        case '\n': append(Str("\\n")); break;
-        case '\r': append(Str("\\r")); break;
-        case '\t': append(Str("\\t")); break;
-        case '\b': append(Str("\\b")); break;
-        case '\f': append(Str("\\f")); break;
-        default:
-            append(Str("\\u00")).append(hex[c >> 4]).append(hex[c & 15]);
-        }
+        if (c >= 0x20) // " or \ after its backslash
+            append(static_cast<char>(c));
+        else // any control character as \u00XX: one rule, valid everywhere
+            append(Str("u00")).append(static_cast<char>('0' + (c >> 4))).append("0123456789abcdef"[c & 15]);
     }
-    append(text.sub(run));
-    return append('"');
+    return append(text.sub(run)).append('"');
 }
 
 } // namespace wisp

@@ -36,17 +36,11 @@ void format_timestamp(char out[24], long long epoch_ms)
     auto day = static_cast<unsigned>(ms / 86400000);
     auto in_day = static_cast<unsigned>(ms % 86400000);
     unsigned year = 1970, month = 0;
-    for (;;) { // a few hundred steps: only log records need this
-        bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        unsigned length = month_days[month] + (month == 1 && leap);
-        if (day < length)
-            break;
+    // Every fourth year is a leap year from 1901 to 2099.
+    for (unsigned length; day >= (length = 365 + (year % 4 == 0)); ++year)
         day -= length;
-        if (++month == 12) {
-            month = 0;
-            ++year;
-        }
-    }
+    for (unsigned length; day >= (length = month_days[month] + (month == 1 && year % 4 == 0)); ++month)
+        day -= length;
     __builtin_memcpy(out, "0000-00-00T00:00:00.000Z", 24);
     put(out, year, 4);
     put(out + 5, month + 1, 2);

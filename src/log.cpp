@@ -17,7 +17,7 @@ void log_parts(Level level, const Str* parts, size_t count)
     auto index = static_cast<unsigned>(level);
     char line[1024];
     format_timestamp(line, now_ms());
-    Builder out(line + 24, sizeof line - 24 - 4); // room for "...\n"
+    Builder out(line + 24, sizeof line - 24 - 1); // a longer record is cut; room for "\n"
     out.append('\t').append(g_request_id).append('\t');
     out.append(Str(names + index * 5, index == 2 || index == 3 ? 4 : 5)).append('\t');
     for (size_t p = 0; p < count; ++p)
@@ -26,10 +26,6 @@ void log_parts(Level level, const Str* parts, size_t count)
     for (size_t i = 24; i < len; ++i) { // one record is one line
         if (line[i] == '\n' || line[i] == '\r')
             line[i] = ' ';
-    }
-    if (out.overflowed()) {
-        __builtin_memcpy(line + len, "...", 3);
-        len += 3;
     }
     line[len++] = '\n';
     sys::write(2, line, len);

@@ -25,44 +25,33 @@ struct Loop {
     char* answer() const { return requests() + Layout::requests + Layout::body; }
 };
 
-enum class Verdict : unsigned char { go_on, stop };
-enum class Answer : unsigned char { expected, unexpected, fatal };
+enum class Verdict : unsigned char { go_on, stop, retry };
 enum class Post : unsigned char { response, error, init_error };
 
-void say(Level level, Str message, Str detail = {}, Str more = {})
+void say(Level level, Str message, Str detail = {})
 {
-    Str parts[] = {message, detail, more};
-    log_parts(level, parts, 3);
+    Str parts[] = {message, detail};
+    log_parts(level, parts, 2);
 }
 
-// Logs an answer that is not the expected status. The connection gone or a
-// 5xx ("container error") is fatal; an unreadable answer drops the connection.
-Answer classify(Loop& loop, Reply reply, const Message& message, int expected, Str route)
+// What an answer means for the loop: the expected status goes on; the
+// connection lost or a 5xx ("container error") stops; anything else is
+// logged and retried (an unreadable answer also drops the connection).
+Verdict judge(Loop& loop, Reply reply, int status, int expected, Str route)
 {
-    if (reply == Reply::closed || reply == Reply::failed) {
-        say(Level::fatal, "connection lost on ", route);
-        return Answer::fatal;
-    }
-    if (reply == Reply::invalid) {
-        loop.client.reset();
-        say(Level::error, "garbled answer to ", route);
-        return Answer::unexpected;
-    }
-    int status = message.head.status;
-    if (status == expected)
-        return Answer::expected;
-    char text[32];
+    if (reply == Reply::ok && status == expected)
+        return Verdict::go_on;
+    char text[48];
     Builder b(text, sizeof text);
-    b.append("HTTP ").append_int(status);
-    bool fatal = status >= 500;
-    say(fatal ? Level::fatal : Level::error, b.view(), " to ", route);
-    return fatal ? Answer::fatal : Answer::unexpected;
-}
-
-void append_request(Builder& b, const net::Endpoint& endpoint, Str method, Str route, Str id, Str tail)
-{
-    b.append(method).append(endpoint.base_path).append("/2018-06-01/runtime/").append(route).append(id).append(tail);
-    b.append(" HTTP/1.1\r\nHost: ").append(endpoint.authority).append("\r\n");
+    if (reply == Reply::ok)
+        b.append("HTTP ").append_int(status);
+    else
+        b.append(reply == Reply::invalid ? Str("garbled answer") : Str("connection lost"));
+    bool fatal = (reply == Reply::ok && status >= 500) || reply == Reply::closed || reply == Reply::failed;
+    if (reply == Reply::invalid)
+        loop.client.reset();
+    say(fatal ? Level::fatal : Level::error, b.append(" on ").view(), route);
+    return fatal ? Verdict::stop : Verdict::retry;
 }
 
 // Everything but CTLs and non-ASCII: safe inside a header value.
@@ -77,73 +66,55 @@ bool is_header_value(Str value, size_t max)
     return true;
 }
 
-Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str body)
+// A text cut to `max` bytes without splitting a UTF-8 sequence.
+Str clip(Str text, size_t max)
+{
+    if (text.len > max) {
+        while (max > 0 && (text.byte(max) & 0xc0) == 0x80)
+            --max;
+        text.len = max;
+    }
+    return text;
+}
+
+// Posts a response, or an error ({"errorMessage", "errorType", "stackTrace"}
+// built in the second half of the requests region), for inv or for init.
+Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str text)
 {
     static constexpr Str tails[] = {"/response", "/error", "init/error"};
-    // Request heads go after the GET request, in the first half of the
-    // requests region; error bodies are built in the second half.
-    Builder head(loop.requests() + loop.get_next.len, Layout::requests / 2 - loop.get_next.len);
+    char* requests = loop.requests();
+    if (kind != Post::response) {
+        type = clip(type, 256);
+        text = clip(text, 8192); // escaped, it still fits in half the requests region
+        Str parts[] = {type, ": ", text};
+        log_parts(Level::error, parts, 3);
+        Builder body(requests + Layout::requests / 2, Layout::requests / 2);
+        body.append("{\"errorMessage\":").append_json_string(text).append(",\"errorType\":");
+        text = body.append_json_string(type).append(",\"stackTrace\":[]}").view();
+        // Lambda itself records types not of the (Runtime|Function).Xxx form
+        // as Runtime.Unknown; here a type only has to be safe in a header.
+        if (!is_header_value(type, 256))
+            type = "Runtime.Unknown";
+    }
+    // The head goes after the GET request, in the first half of the region.
+    Builder head(requests + loop.get_next.len, Layout::requests / 2 - loop.get_next.len);
     Str tail = tails[static_cast<int>(kind)];
+    head.append("POST ").append(loop.client.endpoint().base_path).append("/2018-06-01/runtime/");
     if (inv)
-        append_request(head, loop.client.endpoint(), "POST ", "invocation/", inv->request_id, tail);
-    else
-        append_request(head, loop.client.endpoint(), "POST ", tail, {}, {});
-    head.append(kind == Post::response ? Str("Content-Type: ") : Str("Lambda-Runtime-Function-Error-Type: "));
-    head.append(type).append("\r\n");
+        head.append("invocation/").append(inv->request_id);
+    head.append(tail).append(" HTTP/1.1\r\nHost: ").append(loop.client.endpoint().authority);
+    head.append(kind == Post::response ? Str("\r\nContent-Type: ") : Str("\r\nLambda-Runtime-Function-Error-Type: "));
+    head.append(type);
     if (inv && is_header_value(inv->invocation_id, 128)) // echoed back: never a broken header
-        head.append("Lambda-Runtime-Invocation-Id: ").append(inv->invocation_id).append("\r\n");
-    head.append("Content-Length: ").append_uint(body.len).append("\r\n\r\n");
+        head.append("\r\nLambda-Runtime-Invocation-Id: ").append(inv->invocation_id);
+    head.append("\r\nContent-Length: ").append_uint(text.len).append("\r\n\r\n");
     if (head.overflowed()) // cannot happen: every part has a bound
         __builtin_trap();
 
-    sys::IoVec iov[2] = {{head.view().ptr, head.size()}, {body.ptr, body.len}};
+    sys::IoVec iov[2] = {{head.view().ptr, head.size()}, {text.ptr, text.len}};
     Message answer;
     Reply reply = loop.client.exchange(iov, 2, {loop.answer(), Layout::answer, nullptr, nullptr}, &answer);
-    Answer a = classify(loop, reply, answer, 202, tail);
-    return a == Answer::fatal ? Verdict::stop : Verdict::go_on;
-}
-
-// A message cut to `max` bytes without splitting a UTF-8 sequence.
-Str clip(Str text, size_t max)
-{
-    if (text.len <= max)
-        return text;
-    while (max > 0 && (text.byte(max) & 0xc0) == 0x80)
-        --max;
-    return text.sub(0, max);
-}
-
-Verdict post_error(Loop& loop, Post kind, const Invocation* inv, Str type, Str message)
-{
-    type = clip(type, 256);
-    message = clip(message, 8192); // escaped, it still fits in half the requests region
-    say(Level::error, type, ": ", message);
-    Builder body(loop.requests() + Layout::requests / 2, Layout::requests / 2);
-    body.append("{\"errorMessage\":").append_json_string(message).append(",\"errorType\":");
-    body.append_json_string(type).append(",\"stackTrace\":[]}");
-    // Lambda itself records types not of the (Runtime|Function).Xxx form as
-    // Runtime.Unknown; here a type only has to be safe in a header.
-    return post(loop, kind, inv, is_header_value(type, 256) ? type : Str("Runtime.Unknown"), body.view());
-}
-
-Verdict answer(Loop& loop, const Invocation& inv, const Outcome& outcome)
-{
-    Str type = outcome.error_type, message = outcome.error_message;
-    if (outcome.status == Status::success) {
-        if (loop.out.overflowed()) {
-            type = "Function.ResponseSizeTooLarge";
-            message = "response over 6291556 bytes";
-        } else if (loop.arena.exhausted()) {
-            type = "Runtime.ArenaExhausted";
-            message = "arena exhausted";
-        } else if (!is_header_value(outcome.content_type, 256)) {
-            type = "Runtime.InvalidContentType";
-            message = "content type not 1-256 printable ASCII bytes";
-        } else {
-            return post(loop, Post::response, &inv, outcome.content_type, outcome.payload);
-        }
-    }
-    return post_error(loop, Post::error, &inv, type, message);
+    return judge(loop, reply, answer.head.status, 202, tail) == Verdict::stop ? Verdict::stop : Verdict::go_on;
 }
 
 // Fills the Invocation from the /next headers.
@@ -187,15 +158,13 @@ Verdict invoke_once(Loop& loop)
     Invocation inv;
     Message next;
     Reply reply = loop.client.exchange(iov, 1, {loop.receive(), Layout::receive, on_header, &inv}, &next);
-    Answer a = classify(loop, reply, next, 200, "/next");
-    if (a == Answer::fatal)
-        return Verdict::stop;
-    if (a == Answer::unexpected) {
-        if (++loop.next_failures < max_next_failures)
-            return Verdict::go_on;
+    Verdict verdict = judge(loop, reply, next.head.status, 200, "/next");
+    if (verdict == Verdict::retry && ++loop.next_failures == max_next_failures) {
         say(Level::fatal, "/next failed 3 times in a row");
-        return Verdict::stop;
+        verdict = Verdict::stop;
     }
+    if (verdict != Verdict::go_on)
+        return verdict;
     loop.next_failures = 0;
     if (!is_safe_request_id(inv.request_id)) {
         say(Level::error, "dropped an invocation: request id not [A-Za-z0-9-]{1,128}");
@@ -204,9 +173,16 @@ Verdict invoke_once(Loop& loop)
     inv.body = next.body;
     set_log_request_id(inv.request_id);
     loop.out.clear();
-    Outcome outcome = next.too_large ? failure("Runtime.EventTooLarge", "event too large")
-                                     : handle(inv, loop.arena, loop.out);
-    Verdict verdict = answer(loop, inv, outcome);
+    Outcome outcome = next.too_large ? failure("Runtime.EventTooLarge", "event too large") : handle(inv, loop.arena, loop.out);
+    if (outcome.status == Status::success) {
+        if (loop.out.overflowed())
+            outcome = failure("Function.ResponseSizeTooLarge", "response over 6291556 bytes");
+        else if (loop.arena.exhausted())
+            outcome = failure("Runtime.ArenaExhausted", "arena exhausted");
+        else if (!is_header_value(outcome.type, 256))
+            outcome = failure("Runtime.InvalidContentType", "content type not 1-256 printable ASCII bytes");
+    }
+    verdict = post(loop, outcome.status == Status::success ? Post::response : Post::error, &inv, outcome.type, outcome.text);
     loop.arena.reset_to(loop.arena_base);
     set_log_request_id({});
     return verdict;
@@ -232,20 +208,20 @@ int run(const net::Endpoint& endpoint, char* memory)
     Loop loop{Client(endpoint), memory, Arena(requests + Layout::requests + Layout::body + Layout::answer, Layout::arena),
               Builder(requests + Layout::requests, Layout::body), {}};
     Builder get(requests, Layout::requests);
-    append_request(get, endpoint, "GET ", "invocation/next", {}, {});
-    loop.get_next = get.append("\r\n").view();
+    get.append("GET ").append(endpoint.base_path).append("/2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ");
+    loop.get_next = get.append(endpoint.authority).append("\r\n\r\n").view();
 
     if (init) {
         Outcome outcome = init(loop.arena);
         if (outcome.status == Status::success && loop.arena.exhausted())
             outcome = failure("Runtime.ArenaExhausted", "arena exhausted");
         if (outcome.status == Status::failure) {
-            post_error(loop, Post::init_error, nullptr, outcome.error_type, outcome.error_message);
+            post(loop, Post::init_error, nullptr, outcome.type, outcome.text);
             return 1;
         }
         loop.arena_base = loop.arena.mark();
     }
-    while (invoke_once(loop) == Verdict::go_on) {
+    while (invoke_once(loop) != Verdict::stop) {
     }
     return 1;
 }

@@ -14,8 +14,9 @@ public:
     Builder& append(char c);
     Builder& append_uint(unsigned long long value);
     Builder& append_int(long long value);
-    // `text` as a JSON string literal, quotes included: `"`, `\` and control
-    // characters escaped, bytes >= 0x80 passed through unchanged.
+    // `text` as a JSON string literal, quotes included: `"` and `\` escaped
+    // with a backslash, control characters as \u00XX, bytes >= 0x80 passed
+    // through unchanged.
     Builder& append_json_string(Str text);
 
     Str view() const { return {m_buffer, m_len}; }

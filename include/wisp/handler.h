@@ -33,22 +33,21 @@ struct Invocation {
 
 enum class Status : unsigned char { success, failure };
 
+// What a handler returns: build it with success() or failure().
 struct Outcome {
     Status status;
-    Str payload;       // success
-    Str content_type;  // success
-    Str error_type;    // failure: "Function.Xxx" or "Runtime.Xxx"
-    Str error_message; // failure
+    Str text; // the payload, or the error message
+    Str type; // the content type, or the error type ("Function.Xxx" / "Runtime.Xxx")
 };
 
 inline Outcome success(Str payload, Str content_type = "application/json")
 {
-    return {Status::success, payload, content_type, {}, {}};
+    return {Status::success, payload, content_type};
 }
 
 inline Outcome failure(Str error_type, Str error_message)
 {
-    return {Status::failure, {}, {}, error_type, error_message};
+    return {Status::failure, error_message, error_type};
 }
 
 Outcome handle(const Invocation& invocation, Arena& arena, Builder& out);

@@ -32,7 +32,7 @@ TEST(json_escaping)
     char buf[128];
     Builder b(buf, sizeof buf);
     b.append_json_string(Str("a\"b\\c\n\t\x01\x1f", 9));
-    CHECK_EQ(b.view(), Str("\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\""));
+    CHECK_EQ(b.view(), Str("\"a\\\"b\\\\c\\u000a\\u0009\\u0001\\u001f\""));
 }
 
 TEST(json_escaping_passes_utf8_through)
