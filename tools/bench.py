@@ -16,7 +16,7 @@ For each BOOTSTRAP:
   answered exactly once  every request id got exactly one /response post, in every run.
 
 usage: bench.py BOOTSTRAP [BOOTSTRAP...] [--baseline PATH] [--runs N] [--invocations N]
-                [--event-size BYTES] [--json OUT] [--markdown OUT]
+                [--event-size BYTES] [--json OUT] [--markdown OUT] [--readme PATH]
 """
 
 import argparse
@@ -729,6 +729,19 @@ def check_executable(path):
     return os.path.abspath(path)
 
 
+def update_readme(path, text):
+    """Puts text between the bench markers of the file at path."""
+    start, end = '<!-- bench:start -->\n', '<!-- bench:end -->'
+    with open(path) as f:
+        readme = f.read()
+    head, found, rest = readme.partition(start)
+    _, found_end, tail = rest.partition(end)
+    if not (found and found_end):
+        raise SystemExit(f'{path}: no {start.strip()} ... {end} section')
+    with open(path, 'w') as f:
+        f.write(head + start + text.rstrip('\n') + '\n' + end + tail)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='bench.py', description=__doc__.splitlines()[0])
     parser.add_argument('bootstraps', nargs='+', metavar='BOOTSTRAP')
@@ -745,6 +758,9 @@ def main(argv=None):
     parser.add_argument('--no-callgrind', action='store_true', help='skip the instruction count')
     parser.add_argument('--json', metavar='OUT', help='write the results as JSON')
     parser.add_argument('--markdown', metavar='OUT', help='write the results as markdown')
+    parser.add_argument('--readme', metavar='PATH',
+                        help='replace the text between <!-- bench:start --> and <!-- bench:end --> '
+                             'in PATH with the markdown results')
     args = parser.parse_args(argv)
     if args.runs < 1 or args.invocations < 1 or args.event_size < 0:
         parser.error('--runs and --invocations must be positive, --event-size not negative')
@@ -874,6 +890,8 @@ def main(argv=None):
     if args.markdown:
         with open(args.markdown, 'w') as f:
             f.write(markdown(report, main_table, detail_table))
+    if args.readme:
+        update_readme(args.readme, markdown(report, main_table, detail_table))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(report, f, indent=2)
