@@ -2,16 +2,14 @@
 // Client::exchange against a server thread that counts its connections.
 #include "client.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "kit.h"
+#include "unit/loopback.h"
 #include "unit/sys_hosted.h"
 
 using wisp::Client;
@@ -21,64 +19,13 @@ using wisp::read_message;
 using wisp::Reply;
 using wisp::Str;
 using wisp::http::Framing;
-using wisp::net::Connection;
-using wisp::net::Endpoint;
-using wisp::net::Io;
+using loopback::Listener;
+using loopback::Pair;
 namespace sys = wisp::sys;
 
 namespace {
 
 void reset_faults() { sys::hosted::faults = {}; }
-
-// A listening TCP socket on 127.0.0.1, port chosen by the kernel.
-struct Listener {
-    int fd = -1;
-    char text[32] = {};
-    Endpoint endpoint;
-
-    Listener()
-    {
-        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            return;
-        sockaddr_in sin{};
-        sin.sin_family = AF_INET;
-        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof sin;
-        if (bind(fd, reinterpret_cast<sockaddr*>(&sin), len) != 0 || listen(fd, 8) != 0 ||
-            getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len) != 0) {
-            ::close(fd);
-            fd = -1;
-            return;
-        }
-        snprintf(text, sizeof text, "127.0.0.1:%u", unsigned(ntohs(sin.sin_port)));
-        if (!wisp::net::parse_endpoint(Str::from_cstr(text), &endpoint)) {
-            ::close(fd);
-            fd = -1;
-        }
-    }
-    ~Listener()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
-    Listener(const Listener&) = delete;
-    Listener& operator=(const Listener&) = delete;
-
-    // The next connection, or -1 when none comes within timeout_ms.
-    int accept_one(int timeout_ms = 5000) const
-    {
-        pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, timeout_ms) != 1)
-            return -1;
-        int peer = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (peer >= 0) {
-            timeval timeout{5, 0};
-            setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        }
-        return peer;
-    }
-};
 
 bool write_all(int fd, Str bytes)
 {
@@ -119,32 +66,6 @@ bool closes_quietly(int fd)
     ssize_t n = ::read(fd, &c, 1);
     return n == 0 || (n < 0 && errno == ECONNRESET);
 }
-
-// A connected Connection and the accepted socket at the other end.
-struct Pair {
-    Listener listener;
-    Connection connection;
-    int peer = -1;
-
-    bool open()
-    {
-        if (listener.fd < 0 || connection.open(listener.endpoint) != Io::ok)
-            return false;
-        peer = listener.accept_one();
-        return peer >= 0;
-    }
-    ~Pair()
-    {
-        connection.close();
-        if (peer >= 0)
-            ::close(peer);
-    }
-    void close_peer()
-    {
-        ::close(peer);
-        peer = -1;
-    }
-};
 
 struct Call {
     Str name;
@@ -500,8 +421,7 @@ TEST(peer_closing_mid_message_is_closed)
             REQUIRE(write_all(pair.peer, partial));
             if (abortive) { // RST after the bytes arrive
                 usleep(10000);
-                linger abort_on_close{1, 0};
-                setsockopt(pair.peer, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+                loopback::reset_on_close(pair.peer);
             }
             pair.close_peer();
             Message m;
@@ -577,6 +497,25 @@ struct Server {
         requests += ok;
         return ok;
     }
+    // Accepts a connection and answers one request on it; returns the
+    // connection, still open, or -1 when none came.
+    int accept_and_answer(Str answer)
+    {
+        int fd = accept_next();
+        if (fd >= 0)
+            script_ok = script_ok && request_on(fd) && write_all(fd, answer);
+        return fd;
+    }
+    // The same, then expects the client to close the connection without
+    // sending more.
+    void answer_and_expect_close(Str answer)
+    {
+        int fd = accept_and_answer(answer);
+        if (fd < 0)
+            return;
+        script_ok = script_ok && closes_quietly(fd);
+        ::close(fd);
+    }
     // Counts connections that arrive within a short while, then returns.
     void count_stragglers()
     {
@@ -614,6 +553,18 @@ Reply exchange(Client& client, Message* m, Recorder* seen = nullptr)
     return client.exchange(iov, 2, inbox, m);
 }
 
+// Once the client lets go and the script ends: the script went as written,
+// with these many connections and requests, and no connection came after it.
+void check_server(Client& client, Server& server, int accepts, int requests)
+{
+    client.reset();
+    server.join();
+    CHECK(server.script_ok);
+    CHECK_EQ(server.accepts, accepts);
+    CHECK_EQ(server.requests, requests);
+    CHECK_EQ(server.extra_accepts, 0);
+}
+
 } // namespace
 
 TEST(exchange_keeps_the_connection_alive)
@@ -638,29 +589,19 @@ TEST(exchange_keeps_the_connection_alive)
     CHECK_EQ(m.body, Str("two"));
     CHECK_EQ(exchange(client, &m), Reply::ok);
     CHECK_EQ(m.body, Str("three"));
-    client.reset();
-    server.join();
-    CHECK(server.script_ok);
-    CHECK_EQ(server.accepts, 1);
-    CHECK_EQ(server.requests, 3);
-    CHECK_EQ(server.extra_accepts, 0);
+    check_server(client, server, 1, 3);
 }
 
 TEST(exchange_reconnects_once_when_the_server_closes_before_answering)
 {
     Server server;
     REQUIRE(server.start([](Server* s) {
-        int fd = s->accept_next();
+        int fd = s->accept_and_answer(answer_text(0));
         if (fd < 0)
             return;
-        s->script_ok = s->request_on(fd) && write_all(fd, answer_text(0));
         s->script_ok = s->script_ok && s->request_on(fd); // the second request arrives...
         ::close(fd);                                      // ...and is never answered
-        fd = s->accept_next();
-        if (fd < 0)
-            return;
-        s->script_ok = s->script_ok && s->request_on(fd) && write_all(fd, answer_text(1)) && closes_quietly(fd);
-        ::close(fd);
+        s->answer_and_expect_close(answer_text(1));
     }));
     Client client(server.listener.endpoint);
     Message m;
@@ -671,28 +612,18 @@ TEST(exchange_reconnects_once_when_the_server_closes_before_answering)
     CHECK_EQ(m.body, Str("two"));
     CHECK_EQ(seen.count, 1);
     CHECK_EQ(seen.calls[0].value, Str("3"));
-    client.reset();
-    server.join();
-    CHECK(server.script_ok);
-    CHECK_EQ(server.accepts, 2);
-    CHECK_EQ(server.requests, 3);
-    CHECK_EQ(server.extra_accepts, 0);
+    check_server(client, server, 2, 3);
 }
 
 TEST(exchange_reconnects_once_when_an_idle_connection_was_closed)
 {
     Server server;
     REQUIRE(server.start([](Server* s) {
-        int fd = s->accept_next();
+        int fd = s->accept_and_answer(answer_text(0));
         if (fd < 0)
             return;
-        s->script_ok = s->request_on(fd) && write_all(fd, answer_text(0));
         ::close(fd); // while the client is idle
-        fd = s->accept_next();
-        if (fd < 0)
-            return;
-        s->script_ok = s->script_ok && s->request_on(fd) && write_all(fd, answer_text(1)) && closes_quietly(fd);
-        ::close(fd);
+        s->answer_and_expect_close(answer_text(1));
     }));
     Client client(server.listener.endpoint);
     Message m;
@@ -701,11 +632,7 @@ TEST(exchange_reconnects_once_when_an_idle_connection_was_closed)
     usleep(50000); // the FIN arrives
     CHECK_EQ(exchange(client, &m), Reply::ok);
     CHECK_EQ(m.body, Str("two"));
-    client.reset();
-    server.join();
-    CHECK(server.script_ok);
-    CHECK_EQ(server.accepts, 2);
-    CHECK_EQ(server.extra_accepts, 0);
+    check_server(client, server, 2, 2);
 }
 
 TEST(exchange_gives_up_when_closed_twice)
@@ -723,53 +650,31 @@ TEST(exchange_gives_up_when_closed_twice)
     Client client(server.listener.endpoint);
     Message m;
     CHECK_EQ(exchange(client, &m), Reply::closed);
-    server.join();
-    client.reset();
-    CHECK(server.script_ok);
-    CHECK_EQ(server.accepts, 2);
-    CHECK_EQ(server.requests, 2);
-    CHECK_EQ(server.extra_accepts, 0); // exactly one retry
+    check_server(client, server, 2, 2); // exactly one retry
 }
 
 TEST(exchange_with_nothing_listening_fails)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0); // bound, never listening
-    REQUIRE(fd >= 0);
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sin;
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&sin), len) == 0);
-    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len) == 0);
-    char text[32];
-    snprintf(text, sizeof text, "127.0.0.1:%u", unsigned(ntohs(sin.sin_port)));
-    Endpoint endpoint;
-    REQUIRE(wisp::net::parse_endpoint(Str::from_cstr(text), &endpoint));
-    Client client(endpoint);
+    Listener nothing(AF_INET, loopback::bound_only);
+    REQUIRE(nothing.fd >= 0);
+    Client client(nothing.endpoint);
     Message m;
     CHECK_EQ(exchange(client, &m), Reply::failed);
     CHECK_EQ(exchange(client, &m), Reply::failed);
-    ::close(fd);
 }
 
 TEST(exchange_after_connection_close_uses_a_new_connection)
 {
     Server server;
     REQUIRE(server.start([](Server* s) {
-        int fd = s->accept_next();
+        int fd = s->accept_and_answer("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\none");
         if (fd < 0)
             return;
-        s->script_ok = s->request_on(fd) &&
-                       write_all(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 3\r\n\r\none");
         // The client must close this connection rather than send on it.
         char c;
         s->reused = ::read(fd, &c, 1) > 0;
         ::close(fd);
-        fd = s->accept_next();
-        if (fd < 0)
-            return;
-        s->script_ok = s->script_ok && s->request_on(fd) && write_all(fd, answer_text(1)) && closes_quietly(fd);
-        ::close(fd);
+        s->answer_and_expect_close(answer_text(1));
     }));
     Client client(server.listener.endpoint);
     Message m;
@@ -779,38 +684,21 @@ TEST(exchange_after_connection_close_uses_a_new_connection)
     CHECK_EQ(exchange(client, &m), Reply::ok);
     CHECK(!m.head.close);
     CHECK_EQ(m.body, Str("two"));
-    client.reset();
-    server.join();
-    CHECK(server.script_ok);
+    check_server(client, server, 2, 2);
     CHECK(!server.reused);
-    CHECK_EQ(server.accepts, 2);
-    CHECK_EQ(server.requests, 2);
-    CHECK_EQ(server.extra_accepts, 0);
 }
 
 TEST(exchange_invalid_answer_drops_the_connection)
 {
     Server server;
     REQUIRE(server.start([](Server* s) {
-        int fd = s->accept_next();
-        if (fd < 0)
-            return;
-        s->script_ok = s->request_on(fd) && write_all(fd, "HTTP/9 nonsense\r\n\r\n") && closes_quietly(fd);
-        ::close(fd);
-        fd = s->accept_next();
-        if (fd < 0)
-            return;
-        s->script_ok = s->script_ok && s->request_on(fd) && write_all(fd, answer_text(0)) && closes_quietly(fd);
-        ::close(fd);
+        s->answer_and_expect_close("HTTP/9 nonsense\r\n\r\n");
+        s->answer_and_expect_close(answer_text(0));
     }));
     Client client(server.listener.endpoint);
     Message m;
     CHECK_EQ(exchange(client, &m), Reply::invalid);
     CHECK_EQ(exchange(client, &m), Reply::ok);
     CHECK_EQ(m.body, Str("one"));
-    client.reset();
-    server.join();
-    CHECK(server.script_ok);
-    CHECK_EQ(server.accepts, 2);
-    CHECK_EQ(server.requests, 2); // an invalid answer is not retried
+    check_server(client, server, 2, 2); // an invalid answer is not retried
 }

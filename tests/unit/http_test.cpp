@@ -79,6 +79,14 @@ struct Recorder {
     }
 };
 
+// Under a failed check: the input it was about, escaped.
+void show_input(Str bytes)
+{
+    fprintf(stderr, "    input: ");
+    kit::show(bytes);
+    fputc('\n', stderr);
+}
+
 // A fresh parse of a whole head (a Head carries the state of one parse).
 Parse parse(Str bytes, Head* head = nullptr)
 {
@@ -363,11 +371,8 @@ TEST(invalid_heads_are_rejected)
 {
     for (Str bytes : invalid_heads) {
         Head head;
-        if (!CHECK_EQ(parse_head(bytes, &head, nullptr, nullptr), Parse::invalid)) {
-            fprintf(stderr, "    input: ");
-            kit::show(bytes);
-            fputc('\n', stderr);
-        }
+        if (!CHECK_EQ(parse_head(bytes, &head, nullptr, nullptr), Parse::invalid))
+            show_input(bytes);
     }
 }
 
@@ -491,6 +496,16 @@ Decoded decode_once(GuardedPage& guard, Str input, size_t limit)
     ChunkedDecoder decoder;
     Parse p = decoder.decode(at, input.len, limit);
     return {p, {at, decoder.size()}, decoder.consumed(), decoder.too_large()};
+}
+
+// Each input, decoded alone against the guard page, is invalid.
+template <size_t N>
+void check_each_is_invalid(GuardedPage& guard, const Str (&inputs)[N])
+{
+    for (Str input : inputs) {
+        if (!CHECK_EQ(decode_once(guard, input, 100).result, Parse::invalid))
+            show_input(input);
+    }
 }
 
 // Like a reader with a window of `capacity` bytes that takes at most `step`
@@ -644,13 +659,7 @@ TEST(invalid_chunk_sizes)
     };
     GuardedPage guard;
     REQUIRE(guard.ok());
-    for (Str input : inputs) {
-        if (!CHECK_EQ(decode_once(guard, input, 100).result, Parse::invalid)) {
-            fprintf(stderr, "    input: ");
-            kit::show(input);
-            fputc('\n', stderr);
-        }
-    }
+    check_each_is_invalid(guard, inputs);
     // Twelve digits is the most a size may have; this one still waits for data.
     Decoded d = decode_once(guard, "000000000005\r\nhello\r\n0\r\n\r\n", 100);
     CHECK_EQ(d.result, Parse::done);
@@ -669,13 +678,7 @@ TEST(missing_crlf_after_chunk_data)
     };
     GuardedPage guard;
     REQUIRE(guard.ok());
-    for (Str input : inputs) {
-        if (!CHECK_EQ(decode_once(guard, input, 100).result, Parse::invalid)) {
-            fprintf(stderr, "    input: ");
-            kit::show(input);
-            fputc('\n', stderr);
-        }
-    }
+    check_each_is_invalid(guard, inputs);
 }
 
 TEST(too_large_drops_the_body_but_reaches_done)

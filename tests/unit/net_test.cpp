@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "kit.h"
+#include "unit/loopback.h"
 #include "unit/sys_hosted.h"
 
 using wisp::Str;
@@ -20,6 +20,8 @@ using wisp::net::Connection;
 using wisp::net::Endpoint;
 using wisp::net::Io;
 using wisp::net::parse_endpoint;
+using loopback::Listener;
+using loopback::Pair;
 namespace sys = wisp::sys;
 
 namespace {
@@ -146,67 +148,6 @@ void check_sockaddr(const Endpoint& e, const Accepted& want)
     }
 }
 
-// A listening TCP socket on loopback, port chosen by the kernel.
-struct Listener {
-    int fd = -1;
-    char text[64] = {};
-    Endpoint endpoint;
-
-    explicit Listener(int family = AF_INET)
-    {
-        fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            return;
-        sockaddr_storage address{};
-        socklen_t len;
-        if (family == AF_INET) {
-            auto* sin = reinterpret_cast<sockaddr_in*>(&address);
-            sin->sin_family = AF_INET;
-            sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            len = sizeof *sin;
-        } else {
-            auto* sin6 = reinterpret_cast<sockaddr_in6*>(&address);
-            sin6->sin6_family = AF_INET6;
-            sin6->sin6_addr = in6addr_loopback;
-            len = sizeof *sin6;
-        }
-        if (bind(fd, reinterpret_cast<sockaddr*>(&address), len) != 0 || listen(fd, 8) != 0 ||
-            getsockname(fd, reinterpret_cast<sockaddr*>(&address), &len) != 0) {
-            ::close(fd);
-            fd = -1;
-            return;
-        }
-        unsigned port = family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port)
-                                          : ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
-        snprintf(text, sizeof text, family == AF_INET ? "127.0.0.1:%u" : "[::1]:%u", port);
-        if (!parse_endpoint(Str::from_cstr(text), &endpoint)) {
-            ::close(fd);
-            fd = -1;
-        }
-    }
-    ~Listener()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
-    Listener(const Listener&) = delete;
-    Listener& operator=(const Listener&) = delete;
-
-    // The next connection, or -1 after five seconds without one.
-    int accept_one() const
-    {
-        pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, 5000) != 1)
-            return -1;
-        int peer = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (peer >= 0) {
-            timeval timeout{5, 0};
-            setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-        }
-        return peer;
-    }
-};
-
 // Reads exactly len bytes; false on EOF, error or timeout.
 bool read_exactly(int fd, char* buffer, size_t len)
 {
@@ -317,36 +258,21 @@ TEST(rejects_values_over_1024_bytes)
 
 TEST(connection_opens_to_nothing_listening_fails)
 {
-    // A bound socket that does not listen: connecting to it is refused.
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sin;
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&sin), len) == 0);
-    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len) == 0);
-    char text[32];
-    snprintf(text, sizeof text, "127.0.0.1:%u", unsigned(ntohs(sin.sin_port)));
-    Endpoint e;
-    REQUIRE(parse_endpoint(Str::from_cstr(text), &e));
+    Listener nothing(AF_INET, loopback::bound_only);
+    REQUIRE(nothing.fd >= 0);
     Connection c;
-    CHECK_EQ(c.open(e), Io::failed);
+    CHECK_EQ(c.open(nothing.endpoint), Io::failed);
     CHECK(!c.is_open());
     c.close(); // harmless when closed
     CHECK(!c.is_open());
-    ::close(fd);
 }
 
 TEST(connection_sends_iovecs_through_short_writes_and_eintr)
 {
-    Listener listener;
-    REQUIRE(listener.fd >= 0);
-    Connection c;
-    REQUIRE(c.open(listener.endpoint) == Io::ok);
+    Pair pair;
+    REQUIRE(pair.open());
+    Connection& c = pair.connection;
     REQUIRE(c.is_open());
-    int peer = listener.accept_one();
-    REQUIRE(peer >= 0);
 
     static char big[1000];
     fill_pattern(big, sizeof big, 7);
@@ -368,7 +294,7 @@ TEST(connection_sends_iovecs_through_short_writes_and_eintr)
 
     char got[2048];
     REQUIRE(total <= sizeof got);
-    REQUIRE(read_exactly(peer, got, total));
+    REQUIRE(read_exactly(pair.peer, got, total));
     size_t at = 0;
     for (const Str& part : parts) {
         CHECK_EQ(Str(got + at, part.len), part);
@@ -377,23 +303,19 @@ TEST(connection_sends_iovecs_through_short_writes_and_eintr)
     // Nothing more was sent.
     c.close();
     char extra;
-    CHECK_EQ(::read(peer, &extra, 1), 0l);
-    ::close(peer);
+    CHECK_EQ(::read(pair.peer, &extra, 1), 0l);
 }
 
 TEST(connection_sends_megabytes_while_the_peer_reads)
 {
-    Listener listener;
-    REQUIRE(listener.fd >= 0);
-    Connection c;
-    REQUIRE(c.open(listener.endpoint) == Io::ok);
-    int peer = listener.accept_one();
-    REQUIRE(peer >= 0);
+    Pair pair;
+    REQUIRE(pair.open());
+    Connection& c = pair.connection;
 
     const size_t a_len = 3 << 20, b_len = (1 << 20) + 17;
     char* a = static_cast<char*>(malloc(a_len));
     char* b = static_cast<char*>(malloc(b_len));
-    Sink sink{peer, a_len + b_len + 1 + 16, static_cast<char*>(malloc(a_len + b_len + 1 + 16)), 0};
+    Sink sink{pair.peer, a_len + b_len + 1 + 16, static_cast<char*>(malloc(a_len + b_len + 1 + 16)), 0};
     REQUIRE(a && b && sink.bytes);
     fill_pattern(a, a_len, 1);
     fill_pattern(b, b_len, 2);
@@ -412,19 +334,15 @@ TEST(connection_sends_megabytes_while_the_peer_reads)
     free(a);
     free(b);
     free(sink.bytes);
-    ::close(peer);
 }
 
 TEST(connection_receives_then_zero_when_the_peer_closes)
 {
-    Listener listener;
-    REQUIRE(listener.fd >= 0);
-    Connection c;
-    REQUIRE(c.open(listener.endpoint) == Io::ok);
-    int peer = listener.accept_one();
-    REQUIRE(peer >= 0);
-    REQUIRE(::write(peer, "hello", 5) == 5);
-    ::close(peer);
+    Pair pair;
+    REQUIRE(pair.open());
+    Connection& c = pair.connection;
+    REQUIRE(::write(pair.peer, "hello", 5) == 5);
+    pair.close_peer();
 
     char buffer[64];
     sys::hosted::faults.eintr_next = 3;
@@ -434,33 +352,23 @@ TEST(connection_receives_then_zero_when_the_peer_closes)
     CHECK_EQ(Str(buffer, 5), Str("hello"));
     CHECK_EQ(c.receive(buffer, sizeof buffer), 0l);
     CHECK_EQ(c.receive(buffer, sizeof buffer), 0l);
-    c.close();
 }
 
 TEST(connection_receive_after_a_reset_is_zero)
 {
-    Listener listener;
-    REQUIRE(listener.fd >= 0);
-    Connection c;
-    REQUIRE(c.open(listener.endpoint) == Io::ok);
-    int peer = listener.accept_one();
-    REQUIRE(peer >= 0);
-    linger abort_on_close{1, 0}; // close sends RST
-    REQUIRE(setsockopt(peer, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) == 0);
-    ::close(peer);
+    Pair pair;
+    REQUIRE(pair.open());
+    REQUIRE(loopback::reset_on_close(pair.peer));
+    pair.close_peer();
     char buffer[16];
-    CHECK_EQ(c.receive(buffer, sizeof buffer), 0l);
-    c.close();
+    CHECK_EQ(pair.connection.receive(buffer, sizeof buffer), 0l);
 }
 
 TEST(connection_maps_errno)
 {
-    Listener listener;
-    REQUIRE(listener.fd >= 0);
-    Connection c;
-    REQUIRE(c.open(listener.endpoint) == Io::ok);
-    int peer = listener.accept_one();
-    REQUIRE(peer >= 0);
+    Pair pair;
+    REQUIRE(pair.open());
+    Connection& c = pair.connection;
     char buffer[16];
     sys::IoVec iov[1];
     const long closes[] = {sys::epipe, sys::econnreset, sys::econnaborted, sys::enotconn};
@@ -482,32 +390,25 @@ TEST(connection_maps_errno)
     CHECK_EQ(c.send(iov, 1), Io::ok);
     reset_faults();
     char got = 0;
-    CHECK(read_exactly(peer, &got, 1));
+    CHECK(read_exactly(pair.peer, &got, 1));
     CHECK_EQ(got, 'y');
-    REQUIRE(::write(peer, "z", 1) == 1);
+    REQUIRE(::write(pair.peer, "z", 1) == 1);
     sys::hosted::faults.fail_next = sys::eagain;
     CHECK_EQ(c.receive(buffer, sizeof buffer), 1l);
     reset_faults();
     CHECK_EQ(buffer[0], 'z');
-    c.close();
-    ::close(peer);
 }
 
 TEST(connection_send_to_a_closed_peer_is_closed_not_sigpipe)
 {
     signal(SIGPIPE, SIG_DFL); // a send without MSG_NOSIGNAL would end the process
     for (int abortive = 0; abortive < 2; ++abortive) {
-        Listener listener;
-        REQUIRE(listener.fd >= 0);
-        Connection c;
-        REQUIRE(c.open(listener.endpoint) == Io::ok);
-        int peer = listener.accept_one();
-        REQUIRE(peer >= 0);
-        if (abortive) {
-            linger abort_on_close{1, 0};
-            setsockopt(peer, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
-        }
-        ::close(peer);
+        Pair pair;
+        REQUIRE(pair.open());
+        if (abortive)
+            loopback::reset_on_close(pair.peer);
+        pair.close_peer();
+        Connection& c = pair.connection;
         static char chunk[4096];
         Io r = Io::ok;
         for (int i = 0; i < 200 && r == Io::ok; ++i) {
@@ -517,26 +418,20 @@ TEST(connection_send_to_a_closed_peer_is_closed_not_sigpipe)
                 usleep(5000); // let the peer's RST arrive
         }
         CHECK_EQ(r, Io::closed);
-        c.close();
     }
 }
 
 TEST(connection_over_ipv6_loopback)
 {
-    Listener listener(AF_INET6);
-    if (listener.fd < 0) {
+    Pair pair(AF_INET6);
+    if (pair.listener.fd < 0) {
         printf("  (no IPv6 loopback here; skipped)\n");
         return;
     }
-    Connection c;
-    REQUIRE(c.open(listener.endpoint) == Io::ok);
-    int peer = listener.accept_one();
-    REQUIRE(peer >= 0);
+    REQUIRE(pair.open());
     sys::IoVec iov[2] = {{"ping", 4}, {"!", 1}};
-    CHECK_EQ(c.send(iov, 2), Io::ok);
+    CHECK_EQ(pair.connection.send(iov, 2), Io::ok);
     char got[5];
-    REQUIRE(read_exactly(peer, got, 5));
+    REQUIRE(read_exactly(pair.peer, got, 5));
     CHECK_EQ(Str(got, 5), Str("ping!"));
-    c.close();
-    ::close(peer);
 }
