@@ -239,33 +239,30 @@ class HttpConnection:
         self._buffer += data
         return bool(data)
 
-    def _read_head(self):
+    def _read_until(self, delimiter, too_long):
+        """The bytes before the next delimiter (consumed too), or None if the peer
+        closed first; ProtocolError(too_long) past MAX_HEAD_BYTES."""
         start = 0
         while True:
-            end = self._buffer.find(b'\r\n\r\n', start)
+            end = self._buffer.find(delimiter, start)
             if end >= 0:
-                head = bytes(self._buffer[:end])
-                del self._buffer[:end + 4]
-                return head
+                data = bytes(self._buffer[:end])
+                del self._buffer[:end + len(delimiter)]
+                return data
             if len(self._buffer) > MAX_HEAD_BYTES:
-                raise ProtocolError('request head too large')
-            start = max(0, len(self._buffer) - 3)
+                raise ProtocolError(too_long)
+            start = max(0, len(self._buffer) - len(delimiter) + 1)
             if not self._fill():
                 return None
 
+    def _read_head(self):
+        return self._read_until(b'\r\n\r\n', 'request head too large')
+
     def _read_line(self):
-        start = 0
-        while True:
-            end = self._buffer.find(b'\r\n', start)
-            if end >= 0:
-                line = bytes(self._buffer[:end])
-                del self._buffer[:end + 2]
-                return line
-            if len(self._buffer) > MAX_HEAD_BYTES:
-                raise ProtocolError('line too long')
-            start = max(0, len(self._buffer) - 1)
-            if not self._fill():
-                raise PeerClosed('connection closed inside a request')
+        line = self._read_until(b'\r\n', 'line too long')
+        if line is None:
+            raise PeerClosed('connection closed inside a request')
+        return line
 
     def _read_exact(self, size):
         while len(self._buffer) < size:
