@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The artefacts: every bootstrap is a static ELF executable (no PT_INTERP, no PT_DYNAMIC)
-for this machine, and every zip holds exactly one entry, `bootstrap`, mode 0100755."""
+for this machine that links no C or C++ library, and every zip holds exactly one entry,
+`bootstrap`, mode 0100755."""
 
 import glob
 import os
@@ -49,6 +50,24 @@ def program_headers(data):
 
 
 class Executables(harness.IntegrationCase):
+    def test_nothing_but_wisp_is_linked_in(self):
+        """No C or C++ library reaches a bootstrap: the linker map of every example
+        loads only the handler's object, LTO's outputs and wisp's own core archive."""
+        maps = sorted(glob.glob(os.path.join(harness.BUILD_DIR, 'handlers', '*.map')))
+        self.assertEqual(len(maps), len(harness.EXAMPLE_HANDLERS))
+        for path in maps:
+            name = os.path.basename(path)[:-len('.map')]
+            with self.subTest(map=name), open(path) as f:
+                text = f.read()
+            loaded = [line.split(None, 1)[1] for line in text.splitlines() if line.startswith('LOAD ')]
+            self.assertTrue(loaded)
+            for item in loaded:
+                ok = (item.endswith(f'{name}.cpp.o') or item.endswith('.ltrans.o')
+                      or item.endswith('src/libwisp_core.a'))
+                self.assertTrue(ok, f'{name}: the linker loaded {item}')
+            for library in ('libc.', 'libc++', 'libstdc++', 'libm.', 'libgcc', 'crt1.o', 'crti.o'):
+                self.assertNotIn(library, text, f'{name}: {library} appears in the link map')
+
     def test_every_bootstrap_is_static(self):
         paths = harness.all_bootstraps()
         self.assertEqual(len(paths), 1 + len(harness.EXAMPLE_HANDLERS) + len(harness.TEST_HANDLERS))
