@@ -16,8 +16,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
-PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
-PF_X = 1
+PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_GNU_STACK = 1, 2, 3, 0x6474e551
+PF_X, PF_W = 1, 2
 MACHINES = {'x86_64': 62, 'amd64': 62, 'aarch64': 183, 'arm64': 183}
 
 
@@ -87,6 +87,11 @@ class Executables(harness.IntegrationCase):
                 self.assertTrue(any(t == PT_LOAD and flags & PF_X and vaddr <= entry < vaddr + size
                                     for t, flags, vaddr, size in headers),
                                 'the entry point is not in an executable segment')
+                for t, flags, vaddr, _ in headers:  # no memory both writable and executable
+                    self.assertFalse(flags & PF_W and flags & PF_X, f'segment at {vaddr:#x} is writable and executable')
+                stacks = [flags for t, flags, _, _ in headers if t == PT_GNU_STACK]
+                self.assertEqual(len(stacks), 1, 'no PT_GNU_STACK: the stack may be executable')
+                self.assertFalse(stacks[0] & PF_X, 'executable stack')
                 mode = os.stat(path).st_mode
                 self.assertTrue(stat.S_ISREG(mode) and mode & 0o111 == 0o111, oct(mode))
 
