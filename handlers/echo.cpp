@@ -4,5 +4,6 @@
 
 wisp::Outcome wisp::handle(const Invocation& invocation, Arena&, Builder&)
 {
-    return success(invocation.body, invocation.content_type.empty() ? Str("application/json") : invocation.content_type);
+    return success(
+        invocation.body, invocation.content_type.empty() ? Str("application/json") : invocation.content_type);
 }

@@ -90,12 +90,9 @@ Reply read_message(net::Connection& connection, const Inbox& inbox, Message* out
     char* body = buffer + head_end;
     size_t have = len - head_end, room = capacity - head_end;
     switch (out->head.framing) {
-    case http::Framing::length:
-        return read_length_body(connection, body, have, room, out);
-    case http::Framing::chunked:
-        return read_chunked_body(connection, body, have, room, out);
-    case http::Framing::none:
-        break; // the Runtime API frames every body; treat an unframed one as empty
+    case http::Framing::length: return read_length_body(connection, body, have, room, out);
+    case http::Framing::chunked: return read_chunked_body(connection, body, have, room, out);
+    case http::Framing::none: break; // the Runtime API frames every body; treat an unframed one as empty
     }
     return Reply::ok;
 }

@@ -35,7 +35,7 @@ Reply read_message(net::Connection& connection, const Inbox& inbox, Message* out
 
 class Client {
 public:
-    explicit Client(const net::Endpoint& endpoint) : m_endpoint(endpoint) {}
+    explicit Client(const net::Endpoint& endpoint) : m_endpoint(endpoint) { }
 
     // iov is at most four buffers.
     Reply exchange(const sys::IoVec* iov, int count, const Inbox& inbox, Message* out);

@@ -137,7 +137,8 @@ Parse parse_head(Str bytes, Head* head, HeaderVisitor visit, void* context)
         Str name(line, static_cast<size_t>(colon - line)), value = trim(colon + 1, eol);
         // A name is not empty and has no blanks around it (a leading blank
         // would be an obsolete line folding).
-        if (colon == eol || colon == line || is_blank(*line) || is_blank(colon[-1]) || !apply_framing(name, value, head))
+        if (colon == eol || colon == line || is_blank(*line) || is_blank(colon[-1]) ||
+            !apply_framing(name, value, head))
             return Parse::invalid;
         if (visit)
             visit(context, name, value);

@@ -92,8 +92,7 @@ bool well_formed(Str text, const jsmntok_t* tokens, int count)
             const jsmntok_t& parent = tokens[token.parent];
             if (parent.type == JSMN_STRING) {
                 // A key's one value: the key must sit in an object.
-                if (i != token.parent + 1 || parent.parent < 0
-                    || tokens[parent.parent].type != JSMN_OBJECT)
+                if (i != token.parent + 1 || parent.parent < 0 || tokens[parent.parent].type != JSMN_OBJECT)
                     return false;
                 gap = Gap::colon;
             } else if (parent.type == JSMN_PRIMITIVE) {

@@ -15,7 +15,7 @@ int main(char** envp)
     net::Endpoint endpoint;
     if (!net::parse_endpoint(api, &endpoint)) {
         Str parts[] = {"AWS_LAMBDA_RUNTIME_API must be [http://]host:port[/path] with an IP or localhost host, not \"",
-                       api.sub(0, 200), "\""};
+            api.sub(0, 200), "\""};
         log_parts(Level::fatal, parts, 3);
         return 1;
     }

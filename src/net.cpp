@@ -4,7 +4,7 @@ namespace wisp::net {
 
 // A number of 1 to max_digits digits at *p, at most limit; advances *p.
 static bool take_number(const char** p, const char* end, unsigned base, size_t max_digits, unsigned long long limit,
-                        unsigned long long* out)
+    unsigned long long* out)
 {
     size_t n = read_number({*p, static_cast<size_t>(end - *p)}, base, max_digits, out);
     *p += n;
@@ -110,7 +110,10 @@ bool parse_endpoint(Str value, Endpoint* out)
     return true;
 }
 
-static bool peer_closed(long r) { return r == sys::epipe || r == sys::econnreset || r == sys::econnaborted || r == sys::enotconn; }
+static bool peer_closed(long r)
+{
+    return r == sys::epipe || r == sys::econnreset || r == sys::econnaborted || r == sys::enotconn;
+}
 
 Io Connection::open(const Endpoint& endpoint)
 {

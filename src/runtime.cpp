@@ -173,7 +173,8 @@ Verdict invoke_once(Loop& loop)
     inv.body = next.body;
     set_log_request_id(inv.request_id);
     loop.out.clear();
-    Outcome outcome = next.too_large ? failure("Runtime.EventTooLarge", "event too large") : handle(inv, loop.arena, loop.out);
+    Outcome outcome =
+        next.too_large ? failure("Runtime.EventTooLarge", "event too large") : handle(inv, loop.arena, loop.out);
     if (outcome.status == Status::success) {
         if (loop.out.overflowed())
             outcome = failure("Function.ResponseSizeTooLarge", "response over 6291556 bytes");
@@ -182,7 +183,8 @@ Verdict invoke_once(Loop& loop)
         else if (!is_header_value(outcome.type, 256))
             outcome = failure("Runtime.InvalidContentType", "content type not 1-256 printable ASCII bytes");
     }
-    verdict = post(loop, outcome.status == Status::success ? Post::response : Post::error, &inv, outcome.type, outcome.text);
+    verdict =
+        post(loop, outcome.status == Status::success ? Post::response : Post::error, &inv, outcome.type, outcome.text);
     loop.arena.reset_to(loop.arena_base);
     set_log_request_id({});
     return verdict;
@@ -205,8 +207,9 @@ bool is_safe_request_id(Str id)
 int run(const net::Endpoint& endpoint, char* memory)
 {
     char* requests = memory + Layout::receive;
-    Loop loop{Client(endpoint), memory, Arena(requests + Layout::requests + Layout::body + Layout::answer, Layout::arena),
-              Builder(requests + Layout::requests, Layout::body), {}};
+    Loop loop{Client(endpoint), memory,
+        Arena(requests + Layout::requests + Layout::body + Layout::answer, Layout::arena),
+        Builder(requests + Layout::requests, Layout::body), {}};
     Builder get(requests, Layout::requests);
     get.append("GET ").append(endpoint.base_path).append("/2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ");
     loop.get_next = get.append(endpoint.authority).append("\r\n\r\n").view();
@@ -221,8 +224,7 @@ int run(const net::Endpoint& endpoint, char* memory)
         }
         loop.arena_base = loop.arena.mark();
     }
-    while (invoke_once(loop) != Verdict::stop) {
-    }
+    while (invoke_once(loop) != Verdict::stop) { }
     return 1;
 }
 

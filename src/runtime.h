@@ -16,9 +16,9 @@ constexpr size_t response_limit = 6 * 1024 * 1024 + 100;
 // are committed only when touched.
 struct Layout {
     static constexpr size_t receive = 6 * 1024 * 1024 + 128 * 1024; // /next: head and a 6 MiB event
-    static constexpr size_t requests = 128 * 1024; // request heads and error bodies
-    static constexpr size_t body = response_limit; // the handler's Builder
-    static constexpr size_t answer = 16 * 1024;    // answers to posts
+    static constexpr size_t requests = 128 * 1024;                  // request heads and error bodies
+    static constexpr size_t body = response_limit;                  // the handler's Builder
+    static constexpr size_t answer = 16 * 1024;                     // answers to posts
     static constexpr size_t arena = 64 * 1024 * 1024;
     static constexpr size_t total = receive + requests + body + answer + arena;
 };

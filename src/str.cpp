@@ -10,10 +10,7 @@ Str Str::from_cstr(const char* s)
     return {s, n};
 }
 
-bool operator==(Str a, Str b)
-{
-    return a.len == b.len && (a.len == 0 || __builtin_memcmp(a.ptr, b.ptr, a.len) == 0);
-}
+bool operator==(Str a, Str b) { return a.len == b.len && (a.len == 0 || __builtin_memcmp(a.ptr, b.ptr, a.len) == 0); }
 
 size_t read_number(Str text, unsigned base, size_t max_digits, unsigned long long* out)
 {
@@ -47,6 +44,5 @@ bool equals_ignore_case(Str a, Str b)
     }
     return true;
 }
-
 
 } // namespace wisp

@@ -12,10 +12,7 @@ static long n(size_t value) { return static_cast<long>(value); }
 
 long read(int fd, void* buffer, size_t len) { return syscall3(nr_read, fd, p(buffer), n(len)); }
 
-long write(int fd, const void* buffer, size_t len)
-{
-    return syscall3(nr_write, fd, p(buffer), n(len));
-}
+long write(int fd, const void* buffer, size_t len) { return syscall3(nr_write, fd, p(buffer), n(len)); }
 
 long send(int fd, const IoVec* iov, int count)
 {

@@ -103,14 +103,14 @@ inline int run_all()
 
 } // namespace kit
 
-#define TEST(name)                                                                                 \
-    static void test_##name();                                                                     \
-    static kit::Register register_##name(#name, test_##name);                                     \
+#define TEST(name)                                                                                                     \
+    static void test_##name();                                                                                         \
+    static kit::Register register_##name(#name, test_##name);                                                          \
     static void test_##name()
 #define CHECK(cond) kit::check(static_cast<bool>(cond), __FILE__, __LINE__, #cond)
 #define CHECK_EQ(a, b) kit::check_eq((a), (b), __FILE__, __LINE__, #a, #b)
-#define REQUIRE(cond)                                                                              \
-    do {                                                                                           \
-        if (!CHECK(cond))                                                                          \
-            return;                                                                                \
+#define REQUIRE(cond)                                                                                                  \
+    do {                                                                                                               \
+        if (!CHECK(cond))                                                                                              \
+            return;                                                                                                    \
     } while (0)

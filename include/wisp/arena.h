@@ -8,7 +8,7 @@ namespace wisp {
 
 class Arena {
 public:
-    Arena(void* base, size_t capacity) : m_base(static_cast<char*>(base)), m_capacity(capacity) {}
+    Arena(void* base, size_t capacity) : m_base(static_cast<char*>(base)), m_capacity(capacity) { }
 
     // nullptr (and exhausted() from then on) when the request does not fit.
     void* alloc(size_t size, size_t align = alignof(max_align_t));

@@ -8,7 +8,7 @@ namespace wisp {
 
 class Builder {
 public:
-    Builder(char* buffer, size_t capacity) : m_buffer(buffer), m_capacity(capacity) {}
+    Builder(char* buffer, size_t capacity) : m_buffer(buffer), m_capacity(capacity) { }
 
     Builder& append(Str bytes);
     Builder& append(char c);

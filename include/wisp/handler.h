@@ -45,10 +45,7 @@ inline Outcome success(Str payload, Str content_type = "application/json")
     return {Status::success, payload, content_type};
 }
 
-inline Outcome failure(Str error_type, Str error_message)
-{
-    return {Status::failure, error_message, error_type};
-}
+inline Outcome failure(Str error_type, Str error_message) { return {Status::failure, error_message, error_type}; }
 
 Outcome handle(const Invocation& invocation, Arena& arena, Builder& out);
 [[gnu::weak]] Outcome init(Arena& arena);

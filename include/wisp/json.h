@@ -31,7 +31,7 @@ public:
     bool exists() const { return type() != Type::missing; }
     bool is_null() const { return type() == Type::null; }
 
-    Value operator[](Str key) const; // object member (first match), else missing
+    Value operator[](Str key) const;      // object member (first match), else missing
     Value operator[](size_t index) const; // array element, else missing
     Value operator[](int index) const { return (*this)[static_cast<size_t>(index)]; }
     size_t size() const; // elements of an array, members of an object, else 0
@@ -62,7 +62,7 @@ private:
     friend class Member;
     friend class Iterator;
     friend class MemberIterator;
-    Value(const Document* doc, int index) : m_doc(doc), m_index(index) {}
+    Value(const Document* doc, int index) : m_doc(doc), m_index(index) { }
     int next_sibling() const;
     const void* token() const; // the jsmntok_t, nullptr when missing
 
@@ -72,7 +72,7 @@ private:
 
 class Member {
 public:
-    Value key;   // a string value
+    Value key; // a string value
     Value value;
 };
 
@@ -87,10 +87,7 @@ public:
 private:
     friend class Value;
     friend class MemberIterator;
-    Iterator(const Document* doc, int index, size_t remaining)
-        : m_doc(doc), m_index(index), m_remaining(remaining)
-    {
-    }
+    Iterator(const Document* doc, int index, size_t remaining) : m_doc(doc), m_index(index), m_remaining(remaining) { }
     const Document* m_doc;
     int m_index;
     size_t m_remaining;
@@ -99,10 +96,7 @@ private:
 // Walks an object's keys; each key token is followed by its value token.
 class Value::MemberIterator {
 public:
-    Member operator*() const
-    {
-        return {Value(m_keys.m_doc, m_keys.m_index), Value(m_keys.m_doc, m_keys.m_index + 1)};
-    }
+    Member operator*() const { return {Value(m_keys.m_doc, m_keys.m_index), Value(m_keys.m_doc, m_keys.m_index + 1)}; }
     MemberIterator& operator++()
     {
         ++m_keys;
@@ -112,7 +106,7 @@ public:
 
 private:
     friend class Value;
-    explicit MemberIterator(Iterator keys) : m_keys(keys) {}
+    explicit MemberIterator(Iterator keys) : m_keys(keys) { }
     Iterator m_keys;
 };
 

@@ -10,10 +10,12 @@ struct Str {
     size_t len = 0;
 
     constexpr Str() = default;
-    constexpr Str(const char* p, size_t n) : ptr(p), len(n) {}
+    constexpr Str(const char* p, size_t n) : ptr(p), len(n) { }
     // From a string literal; the terminating NUL is not part of the view.
     template <size_t N>
-    constexpr Str(const char (&literal)[N]) : ptr(literal), len(N - 1) {}
+    constexpr Str(const char (&literal)[N]) : ptr(literal), len(N - 1)
+    {
+    }
 
     static Str from_cstr(const char* s);
 

@@ -12,6 +12,8 @@
 #include "unit/loopback.h"
 #include "unit/sys_hosted.h"
 
+using loopback::Listener;
+using loopback::Pair;
 using wisp::Client;
 using wisp::Inbox;
 using wisp::Message;
@@ -19,8 +21,6 @@ using wisp::read_message;
 using wisp::Reply;
 using wisp::Str;
 using wisp::http::Framing;
-using loopback::Listener;
-using loopback::Pair;
 namespace sys = wisp::sys;
 
 namespace {
@@ -163,8 +163,9 @@ TEST(reads_a_chunked_body)
 {
     Pair pair;
     REQUIRE(pair.open());
-    REQUIRE(write_all(pair.peer, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                 "4\r\nWiki\r\n5;x=y\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nT: 1\r\n\r\n"));
+    REQUIRE(write_all(pair.peer,
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "4\r\nWiki\r\n5;x=y\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nT: 1\r\n\r\n"));
     char buffer[512];
     Message m;
     REQUIRE(read_message(pair.connection, {buffer, sizeof buffer, nullptr, nullptr}, &m) == Reply::ok);
@@ -198,7 +199,8 @@ TEST(reads_one_byte_at_a_time)
     char buffer[1024];
     Message m;
     for (int chunked = 0; chunked < 2; ++chunked) {
-        size_t len = chunked ? chunked_message(message, sizeof message, 700, 100) : length_message(message, sizeof message, 700);
+        size_t len =
+            chunked ? chunked_message(message, sizeof message, 700, 100) : length_message(message, sizeof message, 700);
         REQUIRE(write_all(pair.peer, {message, len}));
         sys::hosted::faults.max_io = 1;
         sys::hosted::faults.eintr_next = 5;
@@ -217,7 +219,8 @@ TEST(reads_a_body_written_in_pieces)
     static char message[4096];
     char buffer[2048];
     for (int chunked = 0; chunked < 2; ++chunked) {
-        size_t len = chunked ? chunked_message(message, sizeof message, 1500, 333) : length_message(message, sizeof message, 1500);
+        size_t len = chunked ? chunked_message(message, sizeof message, 1500, 333)
+                             : length_message(message, sizeof message, 1500);
         struct Writer {
             int fd;
             Str bytes;
@@ -343,7 +346,8 @@ TEST(head_larger_than_the_buffer_is_invalid)
     REQUIRE(pair.open());
     static char message[2048];
     size_t len = length_message(message, sizeof message, 4,
-                                "X-Padding: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n");
+        "X-Padding: "
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\r\n");
     REQUIRE(write_all(pair.peer, {message, len}));
     char buffer[100];
     Message m;

@@ -12,9 +12,9 @@
 
 using wisp::Str;
 using wisp::http::ChunkedDecoder;
-using wisp::http::is_header;
 using wisp::http::Framing;
 using wisp::http::Head;
+using wisp::http::is_header;
 using wisp::http::Parse;
 using wisp::http::parse_head;
 
@@ -106,15 +106,16 @@ size_t offset_of(Str hay, Str needle)
     return hay.len;
 }
 
-constexpr char next_head[] = "HTTP/1.1 200 OK\r\n"
-                             "Content-Type: application/json\r\n"
-                             "Lambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\n"
-                             "Lambda-Runtime-Deadline-Ms: 1542409706888\r\n"
-                             "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-2:123456789012:function:custom-runtime\r\n"
-                             "Lambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1\r\n"
-                             "Date: Fri, 16 Nov 2018 23:08:26 GMT\r\n"
-                             "Content-Length: 13\r\n"
-                             "\r\n";
+constexpr char next_head[] =
+    "HTTP/1.1 200 OK\r\n"
+    "Content-Type: application/json\r\n"
+    "Lambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r\n"
+    "Lambda-Runtime-Deadline-Ms: 1542409706888\r\n"
+    "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-2:123456789012:function:custom-runtime\r\n"
+    "Lambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1\r\n"
+    "Date: Fri, 16 Nov 2018 23:08:26 GMT\r\n"
+    "Content-Length: 13\r\n"
+    "\r\n";
 
 const Call next_headers[] = {
     {"Content-Type", "application/json"},
@@ -154,7 +155,7 @@ const Str invalid_heads[] = {
     "HTTP/1.1 200OK\r\n\r\n",
     "http/1.1 200 OK\r\n\r\n",
     "ICY 200 OK\r\n\r\n",
-    "HTTP/1.1 200 OK\n\r\n",               // bare LF ends the status line
+    "HTTP/1.1 200 OK\n\r\n", // bare LF ends the status line
     "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n",
     "HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n", // CR without LF
     "HTTP/1.1 200 O\x01K\r\n\r\n",
@@ -346,14 +347,15 @@ TEST(bad_content_length_is_invalid)
 {
     const Str values[] = {
         "-1", "+1", "1a", "a1", "0x10", "1 000", "1,1", "5, 5", "1.0", "",
-        "18446744073709551616",  // 2^64
-        "99999999999999999999",  // 20 digits
-        "1000000000000000",      // 16 digits: over the parser's limit
-        "\xd9\xa1", // ARABIC-INDIC DIGIT ONE
+        "18446744073709551616", // 2^64
+        "99999999999999999999", // 20 digits
+        "1000000000000000",     // 16 digits: over the parser's limit
+        "\xd9\xa1",             // ARABIC-INDIC DIGIT ONE
     };
     for (Str value : values) {
         char text[128];
-        int n = snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\nContent-Length: %.*s\r\n\r\n", int(value.len), value.ptr);
+        int n =
+            snprintf(text, sizeof text, "HTTP/1.1 200 OK\r\nContent-Length: %.*s\r\n\r\n", int(value.len), value.ptr);
         REQUIRE(n > 0 && size_t(n) < sizeof text);
         Head head;
         if (!CHECK_EQ(parse_head({text, size_t(n)}, &head, nullptr, nullptr), Parse::invalid))
@@ -645,16 +647,11 @@ TEST(invalid_chunk_sizes)
 {
     const Str inputs[] = {
         "\r\nhello\r\n0\r\n\r\n", // empty size
-        "g\r\n",
-        "5g\r\nhello\r\n0\r\n\r\n",
+        "g\r\n", "5g\r\nhello\r\n0\r\n\r\n",
         "0000000000001\r\nx\r\n0\r\n\r\n", // 13 hex digits
-        "1000000000000\r\n",
-        " 5\r\nhello\r\n0\r\n\r\n",
-        "5 \r\nhello\r\n0\r\n\r\n",
-        "-5\r\n",
-        "0x5\r\nhello\r\n0\r\n\r\n",
-        ";ext\r\nhello\r\n0\r\n\r\n",
-        "5\nhello\r\n0\r\n\r\n", // bare LF
+        "1000000000000\r\n", " 5\r\nhello\r\n0\r\n\r\n", "5 \r\nhello\r\n0\r\n\r\n", "-5\r\n",
+        "0x5\r\nhello\r\n0\r\n\r\n", ";ext\r\nhello\r\n0\r\n\r\n",
+        "5\nhello\r\n0\r\n\r\n",  // bare LF
         "5\rXhello\r\n0\r\n\r\n", // CR without LF
     };
     GuardedPage guard;
@@ -670,10 +667,7 @@ TEST(invalid_chunk_sizes)
 TEST(missing_crlf_after_chunk_data)
 {
     const Str inputs[] = {
-        "5\r\nhelloX\r\n0\r\n\r\n",
-        "5\r\nhello\n0\r\n\r\n",
-        "5\r\nhello\rX0\r\n\r\n",
-        "5\r\nhello0\r\n\r\n",
+        "5\r\nhelloX\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n", "5\r\nhello\rX0\r\n\r\n", "5\r\nhello0\r\n\r\n",
         "4\r\nhello\r\n0\r\n\r\n", // size one short
     };
     GuardedPage guard;

@@ -123,8 +123,8 @@ TEST(first_of_duplicate_keys)
 TEST(keys_with_dots_colons_and_spaces)
 {
     Arena arena = fresh_arena();
-    Document doc = parse(
-        R"({"CodePipeline.job":{"id":"x"},"cognito:username":"u","Availability Zone":"az","":0})", arena);
+    Document doc =
+        parse(R"({"CodePipeline.job":{"id":"x"},"cognito:username":"u","Availability Zone":"az","":0})", arena);
     REQUIRE(doc.ok());
     CHECK_EQ(doc.root()["CodePipeline.job"]["id"].raw(), Str("x"));
     CHECK_EQ(doc.root()["cognito:username"].raw(), Str("u"));
@@ -271,15 +271,10 @@ TEST(escapes)
     REQUIRE(doc.ok());
     // The unescaped UTF-8 of each element, in order.
     const Str expected[] = {
-        "\"\\/\b\f\n\r\t",
-        "A",
-        "\xc3\xa9",
-        "\xe2\x82\xac",
-        "\xf0\x9f\x98\x80",
-        "x\xf0\x9f\x98\x80y",
-        Str("\0", 1),
+        "\"\\/\b\f\n\r\t", "A", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "x\xf0\x9f\x98\x80y", Str("\0", 1),
         "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf",
-        "a\xc3\xa9" "b\n",
+        "a\xc3\xa9"
+        "b\n",
         "\xf4\x8f\xbf\xbf", // U+10FFFF
         "\xf0\x90\x80\x80", // U+10000
     };
@@ -341,8 +336,8 @@ TEST(get_string_wants_a_string)
 TEST(escaped_keys_match_their_unescaped_form)
 {
     Arena arena = fresh_arena();
-    Document doc = parse(
-        R"({"a\"b":1,"\u0041":2,"caf\u00e9":3,"\ud83d\ude00":4,"t\tab":5,"\ud83d":6,"x\/y":7})", arena);
+    Document doc =
+        parse(R"({"a\"b":1,"\u0041":2,"caf\u00e9":3,"\ud83d\ude00":4,"t\tab":5,"\ud83d":6,"x\/y":7})", arena);
     REQUIRE(doc.ok());
     size_t used = arena.used();
     Value root = doc.root();
@@ -359,7 +354,7 @@ TEST(escaped_keys_match_their_unescaped_form)
     CHECK(!root["caf"].exists());
     CHECK(!root["caf\xc3"].exists());
     CHECK(!root["\xed\xa0\xbd"].exists()); // a lone surrogate matches nothing
-    CHECK_EQ(arena.used(), used);           // lookups never allocate
+    CHECK_EQ(arena.used(), used);          // lookups never allocate
 
     doc = parse(R"({"\u0041":1,"A":2})", arena);
     REQUIRE(doc.ok());
@@ -448,8 +443,8 @@ TEST(booleans)
 
 TEST(numbers_accepted)
 {
-    const char* good[] = {"0", "-0", "1", "-1", "10", "1.5", "-0.0", "0.25", "1e5", "1E5", "1e+5", "1e-5",
-        "-1.5E-10", "0e0", "123456789012345678901234567890", "1.000000000000000000001"};
+    const char* good[] = {"0", "-0", "1", "-1", "10", "1.5", "-0.0", "0.25", "1e5", "1E5", "1e+5", "1e-5", "-1.5E-10",
+        "0e0", "123456789012345678901234567890", "1.000000000000000000001"};
     for (const char* number : good) {
         char text[64];
         snprintf(text, sizeof text, "[%s]", number);
@@ -468,9 +463,9 @@ TEST(bad_primitives_rejected)
 {
     // jsmn's strict mode takes any printable run starting with [-0-9tfn]
     // up to a delimiter as a primitive; every one must be checked.
-    const char* bad[] = {"tru", "truee", "t", "nul", "nulll", "fals", "falsey", "True", "01", "-01", "00",
-        "1.", "-", "--1", "-.5", "1.e5", "1e", "1e+", "1E-", "1.2.3", "1e5e5", "0x10", "1-", "1+1", "1e5.5",
-        "nan", "n1", "t1", "f\"x\"", "1\"x\"", "1:2", "1[2", "1{", "-Infinity", "0-"};
+    const char* bad[] = {"tru", "truee", "t", "nul", "nulll", "fals", "falsey", "True", "01", "-01", "00", "1.", "-",
+        "--1", "-.5", "1.e5", "1e", "1e+", "1E-", "1.2.3", "1e5e5", "0x10", "1-", "1+1", "1e5.5", "nan", "n1", "t1",
+        "f\"x\"", "1\"x\"", "1:2", "1[2", "1{", "-Infinity", "0-"};
     const char* shapes[] = {"[%s]", "[1,%s]", "[%s,1]", "{\"k\":%s}", "{\"k\":%s,\"j\":1}", "%s", " %s "};
     for (const char* primitive : bad) {
         char text[64];
@@ -482,8 +477,7 @@ TEST(bad_primitives_rejected)
         }
     }
     // Not primitives at all.
-    const char* other[] = {"+1", ".5", "Infinity", "NaN", "undefined", "'a'", "x", "[x]", "{\"k\":x}", "[.5]",
-        "[+1]"};
+    const char* other[] = {"+1", ".5", "Infinity", "NaN", "undefined", "'a'", "x", "[x]", "{\"k\":x}", "[.5]", "[+1]"};
     for (const char* text : other)
         CHECK_EQ(error_of(text), Error::malformed);
 }
@@ -639,7 +633,9 @@ TEST(every_prefix_of_a_container_is_truncated)
         return n == 0 ? Error::malformed : n == len ? Error::none : Error::truncated;
     };
     check_prefixes(R"({"a":[1,-2.5e+3,true,false,null,0],"b\"\u00e9\ud83d\ude00":{"c":"x y","d":{},"e":[]},)"
-                   R"("f":"\\\/\n\t","g":[[[-0.0E-7]]],"h":"caf)" "\xc3\xa9" R"(","":""})",
+                   R"("f":"\\\/\n\t","g":[[[-0.0E-7]]],"h":"caf)"
+                   "\xc3\xa9"
+                   R"(","":""})",
         expect);
     check_prefixes(R"([ {"k" : "v"} , [ 1 , 2 ] , "s" , 12 ])", expect);
     check_prefixes(R"("a string \" with \u0041 escapes")", expect);

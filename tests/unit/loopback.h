@@ -44,8 +44,7 @@ struct Listener {
             sin6->sin6_addr = in6addr_loopback;
             len = sizeof *sin6;
         }
-        if (bind(fd, reinterpret_cast<sockaddr*>(&address), len) != 0 ||
-            (mode == listening && listen(fd, 8) != 0) ||
+        if (bind(fd, reinterpret_cast<sockaddr*>(&address), len) != 0 || (mode == listening && listen(fd, 8) != 0) ||
             getsockname(fd, reinterpret_cast<sockaddr*>(&address), &len) != 0) {
             close_fd();
             return;
@@ -91,7 +90,7 @@ struct Pair {
     wisp::net::Connection connection;
     int peer = -1;
 
-    explicit Pair(int family = AF_INET) : listener(family) {}
+    explicit Pair(int family = AF_INET) : listener(family) { }
     Pair(const Pair&) = delete;
     Pair& operator=(const Pair&) = delete;
     ~Pair()

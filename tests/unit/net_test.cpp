@@ -15,13 +15,13 @@
 #include "unit/loopback.h"
 #include "unit/sys_hosted.h"
 
+using loopback::Listener;
+using loopback::Pair;
 using wisp::Str;
 using wisp::net::Connection;
 using wisp::net::Endpoint;
 using wisp::net::Io;
 using wisp::net::parse_endpoint;
-using loopback::Listener;
-using loopback::Pair;
 namespace sys = wisp::sys;
 
 namespace {
@@ -46,13 +46,15 @@ const Accepted accepted[] = {
     {"127.0.0.1:9001/2018-06-01///", AF_INET, 9001, {127, 0, 0, 1}, "127.0.0.1:9001", "/2018-06-01"},
     {"[::1]:9001", AF_INET6, 9001, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "[::1]:9001", ""},
     {"[::]:9000", AF_INET6, 9000, {}, "[::]:9000", ""},
-    {"[2001:db8::1]:80", AF_INET6, 80, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "[2001:db8::1]:80", ""},
+    {"[2001:db8::1]:80", AF_INET6, 80, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "[2001:db8::1]:80",
+        ""},
     {"[2001:DB8:0:0:0:0:0:Ab]:80", AF_INET6, 80, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab},
-     "[2001:DB8:0:0:0:0:0:Ab]:80", ""},
+        "[2001:DB8:0:0:0:0:0:Ab]:80", ""},
     {"[1:2:3:4:5:6:7:8]:1", AF_INET6, 1, {0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8}, "[1:2:3:4:5:6:7:8]:1", ""},
     {"[1::]:2", AF_INET6, 2, {0, 1}, "[1::]:2", ""},
     {"[1:2:3:4:5:6:7::]:2", AF_INET6, 2, {0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 0}, "[1:2:3:4:5:6:7::]:2", ""},
-    {"[fe80::1:ffff]:3", AF_INET6, 3, {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff}, "[fe80::1:ffff]:3", ""},
+    {"[fe80::1:ffff]:3", AF_INET6, 3, {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff}, "[fe80::1:ffff]:3",
+        ""},
     {"http://[::]:9000/.rt", AF_INET6, 9000, {}, "[::]:9000", "/.rt"},
     {"http://[::]:9000/.rt/", AF_INET6, 9000, {}, "[::]:9000", "/.rt"},
     {"http://[::]:9000/a/b//", AF_INET6, 9000, {}, "[::]:9000", "/a/b"},
@@ -277,7 +279,7 @@ TEST(connection_sends_iovecs_through_short_writes_and_eintr)
     static char big[1000];
     fill_pattern(big, sizeof big, 7);
     const Str parts[] = {"POST /2018-06-01/runtime/invocation/abc/response HTTP/1.1\r\n", "", {big, sizeof big}, "x",
-                         "Content-Length: 1000\r\n\r\n"};
+        "Content-Length: 1000\r\n\r\n"};
     sys::IoVec iov[5];
     size_t total = 0;
     for (int i = 0; i < 5; ++i) {

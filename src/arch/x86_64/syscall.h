@@ -47,10 +47,7 @@ inline long syscall4(long n, long a, long b, long c, long d)
 {
     long r;
     register long r10 asm("r10") = d;
-    asm volatile("syscall"
-                 : "=a"(r)
-                 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10)
-                 : "rcx", "r11", "memory");
+    asm volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
     return r;
 }
 
@@ -59,10 +56,7 @@ inline long syscall5(long n, long a, long b, long c, long d, long e)
     long r;
     register long r10 asm("r10") = d;
     register long r8 asm("r8") = e;
-    asm volatile("syscall"
-                 : "=a"(r)
-                 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
-                 : "rcx", "r11", "memory");
+    asm volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
     return r;
 }
 
