@@ -47,6 +47,5 @@ constexpr long epipe = -32;
 constexpr long econnreset = -104;
 constexpr long econnaborted = -103;
 constexpr long enotconn = -107;
-constexpr long econnrefused = -111;
 
 } // namespace wisp::sys
