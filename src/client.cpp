@@ -2,119 +2,89 @@
 
 namespace wisp {
 
-static Reply read_more(net::Connection& connection, char* at, size_t room, size_t* len)
-{
-    long n = connection.receive(at, room);
-    if (n == 0)
-        return Reply::closed;
-    if (n < 0)
-        return Reply::failed;
-    *len += static_cast<size_t>(n);
-    return Reply::ok;
-}
-
-static Reply read_length_body(net::Connection& connection, char* body, size_t have, size_t room, Message* out)
-{
-    unsigned long long length = out->head.content_length;
-    if (length <= room) {
-        while (have < length) {
-            Reply r = read_more(connection, body + have, static_cast<size_t>(length) - have, &have);
-            if (r != Reply::ok)
-                return r;
-        }
-        out->body = {body, static_cast<size_t>(length)};
-        return Reply::ok;
-    }
-    out->too_large = true;
-    if (!room) // the head filled the buffer: nowhere to drain into
-        return Reply::invalid;
-    for (unsigned long long left = length - (have < length ? have : length); left;) {
-        size_t got = 0;
-        Reply r = read_more(connection, body, left < room ? static_cast<size_t>(left) : room, &got);
-        if (r != Reply::ok)
-            return r;
-        left -= got;
-    }
-    return Reply::ok;
-}
-
 // Decoded data leaves this much of the buffer free, so the chunk-size lines
 // and trailers that follow the data always have room to arrive.
 constexpr size_t framing_room = 64;
 
-static Reply read_chunked_body(net::Connection& connection, char* body, size_t have, size_t room, Message* out)
-{
-    http::ChunkedDecoder decoder;
-    for (;;) {
-        http::Parse p = decoder.decode(body, have, room > framing_room ? room - framing_room : 0);
-        if (p == http::Parse::done)
-            break;
-        if (p == http::Parse::invalid)
-            return Reply::invalid;
-        if (have == room)
-            have = decoder.compact(body, have);
-        if (have == room && !decoder.too_large()) { // decoded data fills the buffer: it cannot fit
-            decoder.drop();
-            have = decoder.compact(body, have);
-        }
-        if (have == room) // the undecoded tail alone fills the buffer
-            return Reply::invalid;
-        Reply r = read_more(connection, body + have, room - have, &have);
-        if (r != Reply::ok)
-            return r;
-    }
-    out->too_large = decoder.too_large();
-    out->body = out->too_large ? Str() : Str(body, decoder.size());
-    return Reply::ok;
-}
-
+// One loop reads the head, then the body: buffer[0, len) holds what has
+// arrived, and every read goes to buffer[len, min(end, capacity)).
 Reply read_message(net::Connection& connection, const Inbox& inbox, Message* out)
 {
-    char* buffer = inbox.buffer;
-    size_t capacity = inbox.capacity;
-    *out = Message{};
+    // Every member starts at 0; clearing whole words is shorter than member by member.
+    __builtin_memset(static_cast<void*>(out), 0, sizeof *out);
+    http::Head& head = out->head; // head.length stays 0 until the head is complete
+    http::ChunkedDecoder decoder;
     size_t len = 0;
+    unsigned long long end = ~0ull; // a body framed by length ends there
     for (;;) {
-        if (len == capacity)
-            return Reply::invalid; // a head larger than the whole buffer
-        Reply r = read_more(connection, buffer + len, capacity - len, &len);
-        if (r != Reply::ok)
-            return r;
-        http::Parse p = http::parse_head({buffer, len}, &out->head, inbox.visit, inbox.context);
-        if (p == http::Parse::invalid)
+        if (len == inbox.capacity) // the head, or the undecoded tail of a chunked body, fills the buffer
             return Reply::invalid;
-        if (p == http::Parse::done)
-            break;
+        long n = connection.receive(
+            inbox.buffer + len, (end < inbox.capacity ? static_cast<size_t>(end) : inbox.capacity) - len);
+        if (n <= 0)
+            return n ? Reply::failed : Reply::closed;
+        len += static_cast<size_t>(n);
+        if (!head.length) {
+            http::Parse p = http::parse_head({inbox.buffer, len}, &head, inbox.visit, inbox.context);
+            if (p == http::Parse::invalid)
+                return Reply::invalid;
+            if (p == http::Parse::partial)
+                continue;
+            if (head.framing != http::Framing::chunked) { // an unframed body is empty
+                end = head.length + head.content_length;
+                out->too_large = end > inbox.capacity;
+            }
+        }
+        char* body = inbox.buffer + head.length;
+        size_t have = len - head.length;
+        if (head.framing == http::Framing::chunked) {
+            size_t room = inbox.capacity - head.length;
+            http::Parse p = decoder.decode(body, have, room > framing_room ? room - framing_room : 0);
+            if (p == http::Parse::invalid)
+                return Reply::invalid;
+            if (p == http::Parse::done) {
+                out->too_large = decoder.too_large(); // then size() is 0
+                out->body = {body, decoder.size()};
+                return Reply::ok;
+            }
+            // When the buffer is full and compacting would free nothing, the
+            // decoded data cannot fit.
+            if (len == inbox.capacity && decoder.consumed() == decoder.size())
+                decoder.drop();
+            len = len - have + decoder.compact(body, have);
+        } else {
+            if (out->too_large) { // drained: what arrived is dropped
+                end -= have;
+                len = head.length;
+            }
+            if (len >= end) {
+                out->body = {body, static_cast<size_t>(end - head.length)};
+                return Reply::ok;
+            }
+        }
     }
-    size_t head_end = out->head.length;
-    char* body = buffer + head_end;
-    size_t have = len - head_end, room = capacity - head_end;
-    switch (out->head.framing) {
-    case http::Framing::length: return read_length_body(connection, body, have, room, out);
-    case http::Framing::chunked: return read_chunked_body(connection, body, have, room, out);
-    case http::Framing::none: break; // the Runtime API frames every body; treat an unframed one as empty
-    }
-    return Reply::ok;
 }
+
+// A failed send converts straight into the Reply.
+static_assert(static_cast<int>(Reply::closed) == static_cast<int>(net::Io::closed) &&
+    static_cast<int>(Reply::failed) == static_cast<int>(net::Io::failed));
 
 Reply Client::exchange(const sys::IoVec* iov, int count, const Inbox& inbox, Message* out)
 {
-    Reply r = Reply::closed;
-    for (int attempt = 0; attempt < 2 && r == Reply::closed; ++attempt) {
+    for (bool retried = false;; retried = true) {
         if (!m_connection.is_open() && m_connection.open(m_endpoint) != net::Io::ok)
             return Reply::failed;
         sys::IoVec pending[4];
         for (int i = 0; i < count; ++i)
             pending[i] = iov[i];
         net::Io sent = m_connection.send(pending, count);
-        if (sent == net::Io::failed)
-            r = Reply::failed;
-        else
-            r = sent == net::Io::closed ? Reply::closed : read_message(m_connection, inbox, out);
-        if (r != Reply::ok || out->head.close)
-            m_connection.close();
+        Reply r = sent == net::Io::ok ? read_message(m_connection, inbox, out) : static_cast<Reply>(sent);
+        if (r == Reply::ok && !out->head.close)
+            return r;
+        m_connection.close();
+        if (r != Reply::closed || retried)
+            return r;
     }
-    return r;
 }
 
 } // namespace wisp

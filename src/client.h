@@ -17,8 +17,8 @@ struct Message {
 enum class Reply : unsigned char {
     ok,
     closed,  // the connection closed again after reconnecting
-    invalid, // the answer is not HTTP we can read (the connection is dropped)
     failed,  // cannot connect, or a socket error other than a close
+    invalid, // the answer is not HTTP we can read (the connection is dropped)
 };
 
 // Where an answer goes: buffer[0, capacity) holds the head, then the body
@@ -43,8 +43,8 @@ public:
     const net::Endpoint& endpoint() const { return m_endpoint; }
 
 private:
+    net::Connection m_connection; // first: its address is the object's
     const net::Endpoint& m_endpoint;
-    net::Connection m_connection;
 };
 
 } // namespace wisp
