@@ -16,9 +16,11 @@ struct Loop {
     char* memory; // Layout::total bytes
     Arena arena;
     Builder out;
-    Str get_next; // the GET /next request, built once
+    sys::IoVec get_next; // the GET /next request, built once
     size_t arena_base = 0;
     int next_failures = 0;
+    Message message{}; // the last answer read; read_message resets it
+    Invocation inv{};  // on_header resets it for each /next head
 
     char* receive() const { return memory; }
     char* requests() const { return memory + Layout::receive; }
@@ -26,13 +28,6 @@ struct Loop {
 };
 
 enum class Verdict : unsigned char { go_on, stop, retry };
-enum class Post : unsigned char { response, error, init_error };
-
-void say(Level level, Str message, Str detail = {})
-{
-    Str parts[] = {message, detail};
-    log_parts(level, parts, 2);
-}
 
 // What an answer means for the loop: the expected status goes on; the
 // connection lost or a 5xx ("container error") stops; anything else is
@@ -41,17 +36,23 @@ Verdict judge(Loop& loop, Reply reply, int status, int expected, Str route)
 {
     if (reply == Reply::ok && status == expected)
         return Verdict::go_on;
-    char text[48];
-    Builder b(text, sizeof text);
-    if (reply == Reply::ok)
-        b.append("HTTP ").append_int(status);
-    else
-        b.append(reply == Reply::invalid ? Str("garbled answer") : Str("connection lost"));
-    bool fatal = (reply == Reply::ok && status >= 500) || reply == Reply::closed || reply == Reply::failed;
-    if (reply == Reply::invalid)
+    char text[] = "HTTP 000 on ";
+    Str what = "connection lost on ";
+    Level level = Level::fatal;
+    if (reply == Reply::ok) {
+        for (int i = 7, n = status; i > 4; --i, n /= 10) // a status is 3 digits
+            text[i] = static_cast<char>('0' + n % 10);
+        what = text;
+        if (status < 500)
+            level = Level::error;
+    } else if (reply == Reply::invalid) {
         loop.client.reset();
-    say(fatal ? Level::fatal : Level::error, b.append(" on ").view(), route);
-    return fatal ? Verdict::stop : Verdict::retry;
+        what = "garbled answer on ";
+        level = Level::error;
+    }
+    Str parts[] = {what, route};
+    log_parts(level, parts, 2);
+    return level == Level::fatal ? Verdict::stop : Verdict::retry;
 }
 
 // Everything but CTLs and non-ASCII: safe inside a header value.
@@ -77,13 +78,22 @@ Str clip(Str text, size_t max)
     return text;
 }
 
-// Posts a response, or an error ({"errorMessage", "errorType", "stackTrace"}
-// built in the second half of the requests region), for inv or for init.
-Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str text)
+// The GET /next request line after the base path, up to the Host header's
+// value; the posts' heads share its parts.
+constexpr Str next_request() { return "/2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: "; }
+constexpr Str runtime_route() { return next_request().sub(0, 20); }    // "/2018-06-01/runtime/"
+constexpr Str invocation_route() { return next_request().sub(0, 31); } // "/2018-06-01/runtime/invocation/"
+constexpr Str host_line() { return next_request().sub(35); }           // " HTTP/1.1\r\nHost: "
+constexpr Str next_route() { return next_request().sub(30, 5); }       // "/next"
+
+// Posts the outcome of inv, or an init error when inv is null. An error is
+// sent as {"errorMessage", "errorType", "stackTrace"}, built in the second
+// half of the requests region.
+Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str text)
 {
-    static constexpr Str tails[] = {"/response", "/error", "init/error"};
+    bool error = status == Status::failure;
     char* requests = loop.requests();
-    if (kind != Post::response) {
+    if (error) {
         type = clip(type, 256);
         text = clip(text, 8192); // escaped, it still fits in half the requests region
         Str parts[] = {type, ": ", text};
@@ -96,14 +106,22 @@ Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str text)
         if (!is_header_value(type, 256))
             type = "Runtime.Unknown";
     }
-    // The head goes after the GET request, in the first half of the region.
-    Builder head(requests + loop.get_next.len, Layout::requests / 2 - loop.get_next.len);
-    Str tail = tails[static_cast<int>(kind)];
-    head.append("POST ").append(loop.client.endpoint().base_path).append("/2018-06-01/runtime/");
+    // The head goes in the second quarter of the region (the GET request is
+    // in the first, the error body in the second half).
+    Builder head(requests + Layout::requests / 4, Layout::requests / 4);
+    Str tail = "/response";
+    if (!inv)
+        tail = "init/error";
+    else if (error)
+        tail = "/error";
+    head.append("POST ").append(loop.client.endpoint().base_path).append(inv ? invocation_route() : runtime_route());
     if (inv)
-        head.append("invocation/").append(inv->request_id);
-    head.append(tail).append(" HTTP/1.1\r\nHost: ").append(loop.client.endpoint().authority);
-    head.append(kind == Post::response ? Str("\r\nContent-Type: ") : Str("\r\nLambda-Runtime-Function-Error-Type: "));
+        head.append(inv->request_id);
+    head.append(tail).append(host_line()).append(loop.client.endpoint().authority);
+    if (error)
+        head.append("\r\nLambda-Runtime-Function-Error-Type: ");
+    else
+        head.append("\r\nContent-Type: ");
     head.append(type);
     if (inv && is_header_value(inv->invocation_id, 128)) // echoed back: never a broken header
         head.append("\r\nLambda-Runtime-Invocation-Id: ").append(inv->invocation_id);
@@ -112,7 +130,7 @@ Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str text)
         __builtin_trap();
 
     sys::IoVec iov[2] = {{head.view().ptr, head.size()}, {text.ptr, text.len}};
-    Message answer;
+    Message& answer = loop.message;
     Reply reply = loop.client.exchange(iov, 2, {loop.answer(), Layout::answer, nullptr, nullptr}, &answer);
     return judge(loop, reply, answer.head.status, 202, tail) == Verdict::stop ? Verdict::stop : Verdict::go_on;
 }
@@ -120,19 +138,20 @@ Verdict post(Loop& loop, Post kind, const Invocation* inv, Str type, Str text)
 // Fills the Invocation from the /next headers.
 void on_header(void* context, Str name, Str value)
 {
-    struct Field {
-        Str name; // after "Lambda-Runtime-"
-        Str Invocation::*field;
-    };
-    static constexpr Field fields[] = {
-        {"aws-request-id", &Invocation::request_id},
-        {"invoked-function-arn", &Invocation::function_arn},
-        {"trace-id", &Invocation::trace_id},
-        {"client-context", &Invocation::client_context},
-        {"cognito-identity", &Invocation::cognito_identity},
-        {"aws-tenant-id", &Invocation::tenant_id},
-        {"invocation-id", &Invocation::invocation_id},
-    };
+    // The Strs set from "Lambda-Runtime-" headers, one after another: the
+    // length of the name after the prefix, the Str's index in Invocation, the name.
+    static constexpr const char* fields = "\16\0aws-request-id"
+                                          "\24\3invoked-function-arn"
+                                          "\10\4trace-id"
+                                          "\16\5client-context"
+                                          "\20\6cognito-identity"
+                                          "\15\7aws-tenant-id"
+                                          "\15\10invocation-id";
+    constexpr auto at = [](size_t offset) { return offset / sizeof(Str); };
+    static_assert(at(offsetof(Invocation, request_id)) == 0 && at(offsetof(Invocation, function_arn)) == 3 &&
+        at(offsetof(Invocation, trace_id)) == 4 && at(offsetof(Invocation, client_context)) == 5 &&
+        at(offsetof(Invocation, cognito_identity)) == 6 && at(offsetof(Invocation, tenant_id)) == 7 &&
+        at(offsetof(Invocation, invocation_id)) == 8);
     auto* inv = static_cast<Invocation*>(context);
     if (name.empty()) {
         *inv = Invocation{};
@@ -143,9 +162,10 @@ void on_header(void* context, Str name, Str value)
         unsigned long long ms;
         if (http::is_header(name, "deadline-ms") && read_number(value, 10, 18, &ms) == value.len)
             inv->deadline_ms = static_cast<long long>(ms);
-        for (const Field& f : fields) {
-            if (http::is_header(name, f.name)) {
-                inv->*f.field = value;
+        for (const char* f = fields; *f; f += 2 + *f) {
+            if (http::is_header(name, {f + 2, static_cast<size_t>(*f)})) {
+                *reinterpret_cast<Str*>(reinterpret_cast<char*>(inv) + sizeof(Str) * static_cast<unsigned char>(f[1])) =
+                    value;
                 break;
             }
         }
@@ -154,20 +174,19 @@ void on_header(void* context, Str name, Str value)
 
 Verdict invoke_once(Loop& loop)
 {
-    sys::IoVec iov[1] = {{loop.get_next.ptr, loop.get_next.len}};
-    Invocation inv;
-    Message next;
-    Reply reply = loop.client.exchange(iov, 1, {loop.receive(), Layout::receive, on_header, &inv}, &next);
-    Verdict verdict = judge(loop, reply, next.head.status, 200, "/next");
+    Invocation& inv = loop.inv;
+    Message& next = loop.message;
+    Reply reply = loop.client.exchange(&loop.get_next, 1, {loop.receive(), Layout::receive, on_header, &inv}, &next);
+    Verdict verdict = judge(loop, reply, next.head.status, 200, next_route());
     if (verdict == Verdict::retry && ++loop.next_failures == max_next_failures) {
-        say(Level::fatal, "/next failed 3 times in a row");
+        log(Level::fatal, "/next failed 3 times in a row");
         verdict = Verdict::stop;
     }
     if (verdict != Verdict::go_on)
         return verdict;
     loop.next_failures = 0;
     if (!is_safe_request_id(inv.request_id)) {
-        say(Level::error, "dropped an invocation: request id not [A-Za-z0-9-]{1,128}");
+        log(Level::error, "dropped an invocation: request id not [A-Za-z0-9-]{1,128}");
         return Verdict::go_on;
     }
     inv.body = next.body;
@@ -183,8 +202,7 @@ Verdict invoke_once(Loop& loop)
         else if (!is_header_value(outcome.type, 256))
             outcome = failure("Runtime.InvalidContentType", "content type not 1-256 printable ASCII bytes");
     }
-    verdict =
-        post(loop, outcome.status == Status::success ? Post::response : Post::error, &inv, outcome.type, outcome.text);
+    verdict = post(loop, &inv, outcome.status, outcome.type, outcome.text);
     loop.arena.reset_to(loop.arena_base);
     set_log_request_id({});
     return verdict;
@@ -211,15 +229,16 @@ int run(const net::Endpoint& endpoint, char* memory)
         Arena(requests + Layout::requests + Layout::body + Layout::answer, Layout::arena),
         Builder(requests + Layout::requests, Layout::body), {}};
     Builder get(requests, Layout::requests);
-    get.append("GET ").append(endpoint.base_path).append("/2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: ");
-    loop.get_next = get.append(endpoint.authority).append("\r\n\r\n").view();
+    get.append("GET ").append(endpoint.base_path).append(next_request());
+    get.append(endpoint.authority).append("\r\n\r\n");
+    loop.get_next = {requests, get.size()};
 
     if (init) {
         Outcome outcome = init(loop.arena);
         if (outcome.status == Status::success && loop.arena.exhausted())
             outcome = failure("Runtime.ArenaExhausted", "arena exhausted");
         if (outcome.status == Status::failure) {
-            post(loop, Post::init_error, nullptr, outcome.type, outcome.text);
+            post(loop, nullptr, outcome.status, outcome.type, outcome.text);
             return 1;
         }
         loop.arena_base = loop.arena.mark();
