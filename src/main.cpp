@@ -11,11 +11,13 @@ namespace wisp {
 int main(char** envp)
 {
     set_environment(envp);
-    Str api = env("AWS_LAMBDA_RUNTIME_API");
-    net::Endpoint endpoint;
+    // The variable's name is the start of the message that rejects its value.
+    constexpr Str rejected =
+        "AWS_LAMBDA_RUNTIME_API must be [http://]host:port[/path] with an IP or localhost host, not \"";
+    Str api = env(rejected.sub(0, 22));
+    constinit static net::Endpoint endpoint; // static: no code to initialize it
     if (!net::parse_endpoint(api, &endpoint)) {
-        Str parts[] = {"AWS_LAMBDA_RUNTIME_API must be [http://]host:port[/path] with an IP or localhost host, not \"",
-            api.sub(0, 200), "\""};
+        Str parts[] = {rejected, api.sub(0, 200), "\""};
         log_parts(Level::fatal, parts, 3);
         return 1;
     }

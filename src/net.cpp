@@ -2,63 +2,45 @@
 
 namespace wisp::net {
 
-// A number of 1 to max_digits digits at *p, at most limit; advances *p.
-static bool take_number(const char** p, const char* end, unsigned base, size_t max_digits, unsigned long long limit,
-    unsigned long long* out)
-{
-    size_t n = read_number({*p, static_cast<size_t>(end - *p)}, base, max_digits, out);
-    *p += n;
-    return n && *out <= limit;
-}
+// What parse_groups reads: numbers of 1 to max_digits digits, one byte each
+// (two, big-endian, when wide), between separators. A port is one number: no
+// printable byte is its separator.
+struct Kind {
+    unsigned char base, max_digits, separator, wide;
+};
+constexpr Kind ipv4_byte{10, 3, '.', 0}, ipv6_group{16, 4, ':', 1}, port_number{10, 5, 0, 1};
 
-static bool parse_ipv4(const char* p, const char* end, unsigned char out[4])
+// Stores the numbers of [p, end) at out and returns how many bytes that took
+// (0 for an empty text), or more than 16 when the text is not such a list or
+// needs more than 16 bytes.
+static size_t parse_groups(const char* p, const char* end, unsigned char* out, const Kind* kind)
 {
-    for (int i = 0; i < 4; ++i) {
-        unsigned long long value;
-        if ((i && (p == end || *p++ != '.')) || !take_number(&p, end, 10, 3, 255, &value))
-            return false;
-        out[i] = static_cast<unsigned char>(value);
-    }
-    return p == end;
-}
-
-// RFC 4291 text: hex groups, at most one "::" for a run of zero groups (the
-// dotted IPv4 tail form is not accepted).
-static bool parse_ipv6(const char* p, const char* end, unsigned char out[16])
-{
-    unsigned char bytes[16];
-    size_t count = 0, gap = 17; // gap: where "::" stands, 17 when there is none
-    if (end - p >= 2 && p[0] == ':' && p[1] == ':') {
-        gap = 0;
-        p += 2;
-    }
+    size_t n = 0;
     while (p < end) {
+        if (n == 16 || (n && *p++ != kind->separator))
+            return 99;
         unsigned long long value;
-        if (count == 16 || !take_number(&p, end, 16, 4, 0xffff, &value))
-            return false;
-        bytes[count++] = static_cast<unsigned char>(value >> 8);
-        bytes[count++] = static_cast<unsigned char>(value);
-        if (p == end)
-            break;
-        if (*p++ != ':' || p == end)
-            return false;
-        if (*p == ':') {
-            if (gap != 17)
-                return false;
-            gap = count;
-            ++p;
-        }
+        size_t digits = read_number({p, static_cast<size_t>(end - p)}, kind->base, kind->max_digits, &value);
+        p += digits;
+        if (!digits || value >> (kind->wide ? 16 : 8))
+            return 99;
+        if (kind->wide)
+            out[n++] = static_cast<unsigned char>(value >> 8);
+        out[n++] = static_cast<unsigned char>(value);
     }
-    if (gap == 17 ? count != 16 : count > 14)
-        return false;
-    size_t tail = gap == 17 ? 0 : count - gap;
-    __builtin_memset(out, 0, 16);
-    __builtin_memcpy(out, bytes, count - tail);
-    __builtin_memcpy(out + 16 - tail, bytes + count - tail, tail);
-    return true;
+    return n;
 }
 
-bool parse_endpoint(Str value, Endpoint* out)
+// "::" at p, both bytes read at once.
+static bool is_double_colon(const char* p)
+{
+    unsigned short two;
+    __builtin_memcpy(&two, p, 2);
+    return two == (':' << 8 | ':');
+}
+
+// Not cloned for main's one static Endpoint: absolute addresses make the copy bigger.
+[[gnu::noclone]] bool parse_endpoint(Str value, Endpoint* out)
 {
     const char* p = value.ptr;
     const char* end = value.end();
@@ -66,58 +48,76 @@ bool parse_endpoint(Str value, Endpoint* out)
         p += 7;
     if (end - p > 1024)
         return false;
-    for (const char* c = p; c < end; ++c) {
+    // One pass from the back: every byte printable, the first '/' and the
+    // last ':' before it (the port's, even after an IPv6 literal).
+    const char* slash = end;
+    const char* colon = nullptr;
+    for (const char* c = end; c-- > p;) {
         if (static_cast<unsigned char>(*c) <= ' ' || static_cast<unsigned char>(*c) >= 0x7f)
             return false;
+        if (*c == '/') {
+            if (c + 1 == end) // trailing slashes are not part of the base path
+                end = c;
+            slash = c;
+            colon = nullptr;
+        }
+        if (*c == ':' && !colon)
+            colon = c;
     }
-    const char* slash = p;
-    while (slash < end && *slash != '/')
-        ++slash;
-    while (end > slash && end[-1] == '/')
-        --end;
-    const char* port_at = slash; // after the last ':' of the authority, even an IPv6 one
-    while (port_at > p && port_at[-1] != ':')
-        --port_at;
-    const char* q = port_at;
-    unsigned long long port;
-    if (port_at == p || !take_number(&q, slash, 10, 5, 65535, &port) || q != slash || !port)
+    if (!colon)
         return false;
 
     *out = Endpoint{};
     out->authority = {p, static_cast<size_t>(slash - p)};
     out->base_path = {slash, static_cast<size_t>(end - slash)};
-    const char* host_end = port_at - 1;
     unsigned char* a = out->address;
-    if (host_end - p > 2 && *p == '[' && host_end[-1] == ']') {
-        out->family = sys::af_inet6;
-        out->address_len = 28;
-        if (!parse_ipv6(p + 1, host_end - 1, a + 8))
+    if (parse_groups(colon + 1, slash, a + 2, &port_number) != 2 || !(a[2] | a[3])) // sin_port: network order
+        return false;
+    const char* host_end = colon;
+    bool ipv6 = *p == '[' && host_end[-1] == ']';
+    out->family = ipv6 ? sys::af_inet6 : sys::af_inet;
+    out->address_len = ipv6 ? 28 : 16;
+    auto family = static_cast<unsigned short>(out->family); // sa_family: host order
+    __builtin_memcpy(a, &family, 2);
+    if (ipv6) {
+        // RFC 4291 text: the groups before the first "::" go to the front of
+        // sin6_addr, those after it to the back, zeros between (at least one
+        // group); without "::" there are eight. The dotted IPv4 tail form is
+        // not accepted.
+        const char* gap = ++p;
+        --host_end;
+        while (gap < host_end && !is_double_colon(gap)) // reads at most the ']'
+            ++gap;
+        unsigned char tail[16];
+        size_t head_len = parse_groups(p, gap, a + 8, &ipv6_group);
+        size_t tail_len = parse_groups(gap + 2, host_end, tail, &ipv6_group); // none without a gap
+        if (gap < host_end ? head_len + tail_len > 14 : head_len != 16)
             return false;
+        __builtin_memcpy(a + 24 - tail_len, tail, tail_len);
     } else {
-        out->family = sys::af_inet;
-        out->address_len = 16;
         if (equals_ignore_case({p, static_cast<size_t>(host_end - p)}, "localhost")) {
             a[4] = 127;
             a[7] = 1;
-        } else if (!parse_ipv4(p, host_end, a + 4)) {
+        } else if (parse_groups(p, host_end, a + 4, &ipv4_byte) != 4) {
             return false;
         }
     }
-    auto family = static_cast<unsigned short>(out->family); // sa_family: host order
-    __builtin_memcpy(a, &family, 2);
-    a[2] = static_cast<unsigned char>(port >> 8); // sin_port: network order
-    a[3] = static_cast<unsigned char>(port);
     return true;
 }
 
 static bool peer_closed(long r)
 {
-    return r == sys::epipe || r == sys::econnreset || r == sys::econnaborted || r == sys::enotconn;
+    // ENOTCONN, ECONNRESET and ECONNABORTED are close together: one bit test.
+    constexpr unsigned long near =
+        1 | 1 << (sys::econnreset - sys::enotconn) | 1 << (sys::econnaborted - sys::enotconn);
+    auto from = static_cast<unsigned long>(r - sys::enotconn);
+    return r == sys::epipe || (from < 8 && (near >> from) & 1);
 }
 
 Io Connection::open(const Endpoint& endpoint)
 {
-    close();
+    if (is_open()) // folds away where the caller checked
+        close();
     long fd = sys::socket(endpoint.family, sys::sock_stream | sys::sock_cloexec, 0);
     if (sys::failed(fd))
         return Io::failed;

@@ -10,7 +10,7 @@
 namespace wisp::net {
 
 struct Endpoint {
-    alignas(8) unsigned char address[28]; // sockaddr_in or sockaddr_in6
+    alignas(8) unsigned char address[28] = {}; // sockaddr_in or sockaddr_in6; zeroed: main's is constinit
     unsigned address_len = 0;
     int family = 0;
     Str authority; // host[:port] as given: the Host header

@@ -222,7 +222,8 @@ bool is_safe_request_id(Str id)
     return true;
 }
 
-int run(const net::Endpoint& endpoint, char* memory)
+// Not cloned for main's one static Endpoint: absolute addresses make the copy bigger.
+[[gnu::noclone]] int run(const net::Endpoint& endpoint, char* memory)
 {
     char* requests = memory + Layout::receive;
     Loop loop{Client(endpoint), memory,

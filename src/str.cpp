@@ -20,7 +20,7 @@ size_t read_number(Str text, unsigned base, size_t max_digits, unsigned long lon
         unsigned c = text.byte(n), digit = c - '0';
         if (digit > 9) {
             digit = (c | 0x20) - 'a' + 10;
-            if (base == 10 || digit < 10 || digit > 15)
+            if (digit < 10 || digit >= base)
                 break;
         }
         value = value * base + digit;
@@ -29,17 +29,14 @@ size_t read_number(Str text, unsigned base, size_t max_digits, unsigned long lon
     return n;
 }
 
-static unsigned char lower(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
-}
-
 bool equals_ignore_case(Str a, Str b)
 {
     if (a.len != b.len)
         return false;
     for (size_t i = 0; i < a.len; ++i) {
-        if (lower(a.byte(i)) != lower(b.byte(i)))
+        // Equal, or differing only in the case bit of an ASCII letter.
+        unsigned char c = a.byte(i), diff = c ^ b.byte(i);
+        if (diff && (diff != 0x20 || static_cast<unsigned char>((c | 0x20) - 'a') > 'z' - 'a'))
             return false;
     }
     return true;
