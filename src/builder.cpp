@@ -13,7 +13,7 @@ bool Builder::reserve(size_t count)
 
 Builder& Builder::append(Str bytes)
 {
-    if (reserve(bytes.len)) {
+    if (reserve(bytes.len) && bytes.len) { // an empty Str may hold a null pointer, which memcpy must not get
         __builtin_memcpy(m_buffer + m_len, bytes.ptr, bytes.len);
         m_len += bytes.len;
     }
@@ -30,12 +30,12 @@ Builder& Builder::append(char c)
 Builder& Builder::append_uint(unsigned long long value)
 {
     char digits[20];
-    size_t n = sizeof digits;
+    char* first = digits + sizeof digits;
     do {
-        digits[--n] = static_cast<char>('0' + value % 10);
+        *--first = static_cast<char>('0' + value % 10);
         value /= 10;
     } while (value);
-    return append(Str(digits + n, sizeof digits - n));
+    return append(Str(first, static_cast<size_t>(digits + sizeof digits - first)));
 }
 
 Builder& Builder::append_int(long long value)
@@ -49,20 +49,32 @@ Builder& Builder::append_int(long long value)
 
 Builder& Builder::append_json_string(Str text)
 {
-    append('"');
-    size_t run = 0; // start of the bytes not yet written that need no escape
-    for (size_t i = 0; i < text.len; ++i) {
-        unsigned char c = text.byte(i);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        append(text.sub(run, i - run)).append('\\');
-        run = i + 1;
-        if (c >= 0x20) // " or \ after its backslash
-            append(static_cast<char>(c));
-        else // any control character as \u00XX: one rule, valid everywhere
-            append(Str("u00")).append(static_cast<char>('0' + (c >> 4))).append("0123456789abcdef"[c & 15]);
+    append(Str("\""));
+    const char* run = text.ptr; // the bytes not yet written need no escape
+    for (const char* p = text.ptr;; ++p) {
+        unsigned char c = 0;
+        if (p < text.end()) {
+            c = static_cast<unsigned char>(*p);
+            if (c >= 0x20 && c != '"' && c != '\\')
+                continue;
+        }
+        append(Str(run, static_cast<size_t>(p - run)));
+        if (p == text.end())
+            break;
+        // A backslash before " and \, which start the next run; any control
+        // character as \u00XX: one rule, valid everywhere.
+        unsigned low = c & 15;
+        char escape[] = {'\\', 'u', '0', '0', static_cast<char>('0' + (c >> 4)),
+            static_cast<char>(low + (low < 10 ? '0' : 'a' - 10))};
+        run = p;
+        size_t len = 1;
+        if (c < 0x20) {
+            ++run;
+            len = 6;
+        }
+        append(Str(escape, len));
     }
-    return append(text.sub(run)).append('"');
+    return append(Str("\""));
 }
 
 } // namespace wisp

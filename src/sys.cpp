@@ -9,10 +9,12 @@ using namespace arch;
 
 static long p(const void* ptr) { return reinterpret_cast<long>(ptr); }
 static long n(size_t value) { return static_cast<long>(value); }
+// The kernel reads an int argument from the low half of its register.
+static long i(int value) { return static_cast<unsigned>(value); }
 
-long read(int fd, void* buffer, size_t len) { return syscall3(nr_read, fd, p(buffer), n(len)); }
+long read(int fd, void* buffer, size_t len) { return syscall3(nr_read, i(fd), p(buffer), n(len)); }
 
-long write(int fd, const void* buffer, size_t len) { return syscall3(nr_write, fd, p(buffer), n(len)); }
+long write(int fd, const void* buffer, size_t len) { return syscall3(nr_write, i(fd), p(buffer), n(len)); }
 
 long send(int fd, const IoVec* iov, int count)
 {
@@ -26,22 +28,22 @@ long send(int fd, const IoVec* iov, int count)
         int flags;
     } message{nullptr, 0, iov, static_cast<size_t>(count), nullptr, 0, 0};
     constexpr long msg_nosignal = 0x4000;
-    return syscall3(nr_sendmsg, fd, p(&message), msg_nosignal);
+    return syscall3(nr_sendmsg, i(fd), p(&message), msg_nosignal);
 }
 
-long socket(int domain, int type, int protocol) { return syscall3(nr_socket, domain, type, protocol); }
+long socket(int domain, int type, int protocol) { return syscall3(nr_socket, i(domain), i(type), i(protocol)); }
 
 long connect(int fd, const void* address, unsigned address_len)
 {
-    return syscall3(nr_connect, fd, p(address), address_len);
+    return syscall3(nr_connect, i(fd), p(address), address_len);
 }
 
 long setsockopt(int fd, int level, int name, const void* value, unsigned len)
 {
-    return syscall5(nr_setsockopt, fd, level, name, p(value), len);
+    return syscall5(nr_setsockopt, i(fd), i(level), i(name), p(value), len);
 }
 
-long close(int fd) { return syscall1(nr_close, fd); }
+long close(int fd) { return syscall1(nr_close, i(fd)); }
 
 long map(size_t len)
 {
@@ -49,12 +51,12 @@ long map(size_t len)
     return syscall6(nr_mmap, 0, n(len), prot_read_write, map_private_anonymous_noreserve, -1, 0);
 }
 
-long clock_gettime(int clock, Timespec* out) { return syscall2(nr_clock_gettime, clock, p(out)); }
+long clock_gettime(int clock, Timespec* out) { return syscall2(nr_clock_gettime, i(clock), p(out)); }
 
 void exit(int status)
 {
-    for (;;)
-        syscall1(nr_exit_group, status);
+    syscall1(nr_exit_group, i(status));
+    __builtin_trap(); // cannot happen: exit_group does not return
 }
 
 } // namespace wisp::sys

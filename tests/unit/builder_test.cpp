@@ -27,6 +27,15 @@ TEST(overflow_is_sticky)
     CHECK(!b.overflowed());
 }
 
+TEST(appending_nothing_changes_nothing)
+{
+    char buf[8];
+    Builder b(buf, sizeof buf);
+    b.append("ab").append(Str()).append(Str("", 0)).append_json_string(Str());
+    CHECK_EQ(b.view(), Str("ab\"\""));
+    CHECK(!b.overflowed());
+}
+
 TEST(json_escaping)
 {
     char buf[128];

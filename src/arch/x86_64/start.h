@@ -1,13 +1,13 @@
 // x86_64 entry: the kernel leaves argc at (%rsp), then argv, NULL, envp, NULL.
-// Clear the frame pointer, pass the stack pointer, keep the call 16-aligned.
+// The psABI has %rsp 16-aligned here and Linux starts with every other
+// register zero (%rbp too: the outermost frame): once argc is popped the stack
+// is as a call leaves it, so wisp_start is jumped to with envp.
 #pragma once
 
 asm(".section .text.start,\"ax\",@progbits\n"
     ".global _start\n"
     "_start:\n"
-    "  xor %ebp, %ebp\n"
-    "  mov %rsp, %rdi\n"
-    "  and $-16, %rsp\n"
-    "  call wisp_start\n"
-    "  hlt\n"
+    "  pop %rax\n"
+    "  lea 8(%rsp,%rax,8), %rdi\n"
+    "  jmp wisp_start\n"
     ".previous\n");
