@@ -2,63 +2,60 @@
 
 namespace wisp::http {
 
-// Bytes equal to zero in a word flag their top bit; the lowest flag is exact
-// (a borrow only reaches bytes above a true zero).
-static unsigned long long zero_bytes(unsigned long long word)
+constexpr unsigned long long ones = 0x0101010101010101;
+
+static unsigned long long load(const char* p)
 {
-    return (word - 0x0101010101010101) & ~word & 0x8080808080808080;
+    unsigned long long word;
+    __builtin_memcpy(&word, p, 8);
+    return word;
 }
 
-// Where [p, end) first holds a byte that `match` flags in a word (and
-// match_byte says of a byte), or end: eight bytes at a time while eight remain.
-template <class Word, class Byte>
-static const char* find(const char* p, const char* end, Word match, Byte match_byte)
+// Where [p, end) first holds a byte b with (b ^ x) < below, or end; x and
+// below are a byte repeated, below at most 0x80. Eight bytes at a time while
+// eight remain.
+static const char* find(const char* p, const char* end, unsigned long long x, unsigned long long below)
 {
-    for (; end - p >= 8; p += 8) {
-        unsigned long long word;
-        __builtin_memcpy(&word, p, 8);
-        if (unsigned long long flags = match(word)) // little-endian: the lowest flag is the first byte
-            return p + __builtin_ctzll(flags) / 8;
+    if (end - p >= 8) {
+        const char* last = end - 8;
+        do {
+            // Bytes under `below` flag their top bit; the lowest flag is exact
+            // (a borrow only reaches bytes above a true match).
+            unsigned long long word = load(p) ^ x;
+            if (unsigned long long flags = (word - below) & ~word & 0x80 * ones)
+                return p + static_cast<unsigned>(__builtin_ctzll(flags)) / 8; // little-endian: lowest flag, first byte
+            p += 8;
+        } while (p <= last);
     }
-    while (p < end && !match_byte(static_cast<unsigned char>(*p)))
+    while (p < end && (static_cast<unsigned char>(*p) ^ (x & 0xff)) >= (below & 0xff))
         ++p;
     return p;
-}
-
-// Bytes below 0x20 (control characters).
-static const char* find_control(const char* p, const char* end)
-{
-    return find(
-        p, end, [](unsigned long long w) { return (w - 0x2020202020202020) & ~w & 0x8080808080808080; },
-        [](unsigned char c) { return c < 0x20; });
-}
-
-static const char* find_colon(const char* p, const char* end)
-{
-    return find(
-        p, end, [](unsigned long long w) { return zero_bytes(w ^ 0x3a3a3a3a3a3a3a3a); },
-        [](unsigned char c) { return c == ':'; });
 }
 
 bool is_header(Str name, Str lowercase_name)
 {
     // OR 0x20 lowers A-Z and keeps a-z, digits and '-'; of the bytes a name
     // may hold, only those map onto what lowercase_name holds.
-    constexpr unsigned long long lower = 0x2020202020202020;
-    if (name.len != lowercase_name.len)
+    constexpr unsigned long long lower = 0x20 * ones;
+    size_t n = name.len;
+    if (n != lowercase_name.len)
         return false;
+    if (n < 8) {
+        for (size_t i = 0; i < n; ++i) {
+            if ((name.ptr[i] | 0x20) != lowercase_name.ptr[i])
+                return false;
+        }
+        return true;
+    }
+    // Eight bytes at a time, the last eight overlapping those before.
     size_t i = 0;
-    for (; i + 8 <= name.len; i += 8) {
-        unsigned long long a, b;
-        __builtin_memcpy(&a, name.ptr + i, 8);
-        __builtin_memcpy(&b, lowercase_name.ptr + i, 8);
-        if ((a | lower) != b)
+    do {
+        if (i > n - 8)
+            i = n - 8;
+        if ((load(name.ptr + i) | lower) != load(lowercase_name.ptr + i))
             return false;
-    }
-    for (; i < name.len; ++i) {
-        if ((name.ptr[i] | 0x20) != lowercase_name.ptr[i])
-            return false;
-    }
+        i += 8;
+    } while (i < n);
     return true;
 }
 
@@ -68,7 +65,8 @@ static bool parse_decimal(Str text, size_t max_digits, unsigned long long* out)
     return text.len && read_number(text, 10, max_digits, out) == text.len;
 }
 
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+// Inside a line, where no control character but tab appears.
+static bool is_blank(char c) { return static_cast<unsigned char>(c) <= ' '; }
 
 // The bytes [begin, end) without blanks around them.
 static Str trim(const char* begin, const char* end)
@@ -80,68 +78,96 @@ static Str trim(const char* begin, const char* end)
     return {begin, static_cast<size_t>(end - begin)};
 }
 
+// "HTTP/1.0" or "HTTP/1.1": eight bytes less "HTTP/1.0" leave 0 or 1 << 56.
+static bool is_http1(unsigned long long word)
+{
+    word -= 0x302e312f50545448;
+    return (word >> 56 | word << 8) <= 1;
+}
+
 // Applies a header that frames the message; false when it contradicts.
 static bool apply_framing(Str name, Str value, Head* out)
 {
     if (is_header(name, "content-length")) {
         unsigned long long length; // up to a petabyte; anything larger is nonsense here
-        if (!parse_decimal(value, 15, &length) || (out->framing == Framing::length && length != out->content_length))
+        if (!parse_decimal(value, 15, &length))
             return false;
         if (out->framing != Framing::chunked) {
+            if (out->framing == Framing::length && length != out->content_length)
+                return false;
             out->framing = Framing::length;
             out->content_length = length;
         }
     } else if (is_header(name, "transfer-encoding")) {
-        if (!equals_ignore_case(value, "chunked")) // the only coding a Runtime API uses
+        if (!is_header(value, "chunked")) // the only coding a Runtime API uses
             return false;
         out->framing = Framing::chunked; // overrides Content-Length (RFC 9112 6.3)
-    } else if (is_header(name, "connection")) {
-        out->close = out->close || equals_ignore_case(value, "close");
+    } else if (is_header(name, "connection") && is_header(value, "close")) {
+        out->close = true;
     }
     return true;
 }
 
 Parse parse_head(Str bytes, Head* head, HeaderVisitor visit, void* context)
 {
+    // One search serves two purposes: the end of a line, then its colon.
     const char* p = bytes.ptr;
+    const char* from = p + head->searched;
+    const char* to = bytes.end();
+    unsigned long long x = 0, below = 0x20 * ones; // control characters
     for (;;) {
-        // Control characters (but tab) appear only as the CRLF ending a line.
+        const char* at = find(from, to, x, below);
         const char* line = p + head->parsed;
-        const char* cr = find_control(p + head->searched, bytes.end());
-        head->searched = static_cast<size_t>(cr - p);
-        if (cr + 1 >= bytes.end())
-            return Parse::partial;
-        if (*cr == '\t') {
-            ++head->searched;
-            continue;
-        }
-        if (*cr != '\r' || cr[1] != '\n')
-            return Parse::invalid;
-        const char* eol = cr;
-        head->parsed = head->searched = static_cast<size_t>(cr + 2 - p);
-        if (line == p) { // the status line: HTTP/1.x SP 3DIGIT [SP reason]
+        Str name, value;
+        if (!x) {
+            // Control characters (but tab) appear only as the CRLF ending a line.
+            if (at + 1 >= to) {
+                head->searched = static_cast<size_t>(at - p);
+                return Parse::partial;
+            }
+            from = at + 1;
+            if (*at == '\t')
+                continue;
+            unsigned short crlf;
+            __builtin_memcpy(&crlf, at, 2);
+            if (crlf != ('\n' << 8 | '\r'))
+                return Parse::invalid;
+            head->searched = static_cast<size_t>(at + 2 - p);
+            if (line != p) {
+                if (line == at) {
+                    head->length = head->searched;
+                    return Parse::done;
+                }
+                x = ':' * ones; // look for the colon of the header line [line, at)
+                below = ones;
+                from = line;
+                to = at;
+                continue;
+            }
+            // The status line: HTTP/1.x SP 3DIGIT [SP reason], a code of 100 or
+            // more; p[12] is a space or the line's CR.
             unsigned long long status;
-            if (eol - p < 12 || !bytes.starts_with("HTTP/1.") || (p[7] | 1) != '1' || p[8] != ' ' ||
-                !parse_decimal({p + 9, 3}, 3, &status) || status < 100 || (p[12] != ' ' && p + 12 != eol))
+            if (at - p < 12 || !is_http1(load(p)) || p[8] != ' ' || !parse_decimal({p + 9, 3}, 3, &status) ||
+                p[9] == '0' || (p[12] != ' ' && p[12] != '\r'))
                 return Parse::invalid;
             head->status = static_cast<int>(status);
-            if (visit)
-                visit(context, {}, {});
-            continue;
+        } else { // a header line [line, to); `at` is its first colon, or to
+            // A name is not empty (else at[-1] is the LF before it) and has no
+            // blanks around it (a leading blank would be an obsolete line folding).
+            if (is_blank(at[-1]) || at == to || is_blank(*line))
+                return Parse::invalid;
+            name = {line, static_cast<size_t>(at - line)};
+            value = trim(at + 1, to);
+            if (!apply_framing(name, value, head))
+                return Parse::invalid;
         }
-        if (line == eol) {
-            head->length = head->parsed;
-            return Parse::done;
-        }
-        const char* colon = find_colon(line, eol);
-        Str name(line, static_cast<size_t>(colon - line)), value = trim(colon + 1, eol);
-        // A name is not empty and has no blanks around it (a leading blank
-        // would be an obsolete line folding).
-        if (colon == eol || colon == line || is_blank(*line) || is_blank(colon[-1]) ||
-            !apply_framing(name, value, head))
-            return Parse::invalid;
         if (visit)
-            visit(context, name, value);
+            visit(context, name, value); // an empty name first: a new head begins
+        head->parsed = head->searched;
+        from = p + head->searched;
+        to = bytes.end();
+        x = 0;
+        below = 0x20 * ones;
     }
 }
 
@@ -154,7 +180,7 @@ Parse ChunkedDecoder::decode(char* buffer, size_t len, size_t limit)
                 n = static_cast<size_t>(m_left);
             if (!n)
                 return Parse::partial;
-            if (!m_too_large && n > limit - m_write)
+            if (n > limit - m_write) // once dropped, m_write stays 0 and this drops again
                 drop();
             if (!m_too_large) {
                 __builtin_memmove(buffer + m_write, buffer + m_read, n);
@@ -171,15 +197,13 @@ Parse ChunkedDecoder::decode(char* buffer, size_t len, size_t limit)
             return Parse::partial;
         if (!lf || rest.ptr[lf - 1] != '\r')
             return Parse::invalid;
-        Str line = rest.sub(0, lf - 1);
+        Str line(rest.ptr, lf - 1);
         m_read += lf + 1;
-        if (m_state == State::size) {
-            unsigned long long size; // chunk extensions after ';' are ignored
-            size_t digits = read_number(line, 16, 13, &size);
+        if (m_state == State::size) {                           // m_left is 0 here: the size goes straight into it
+            size_t digits = read_number(line, 16, 13, &m_left); // chunk extensions after ';' are ignored
             if (!digits || digits > 12 || (digits < line.len && line.ptr[digits] != ';'))
                 return Parse::invalid;
-            m_left = size;
-            m_state = size ? State::data_end : State::trailer;
+            m_state = m_left ? State::data_end : State::trailer;
         } else if (m_state == State::data_end) {
             if (!line.empty())
                 return Parse::invalid;

@@ -23,7 +23,8 @@ struct Head {
 // True when name equals lowercase_name, ignoring ASCII case. For header
 // names only: lowercase_name must hold only lowercase letters, digits and
 // '-', and name no control characters (parse_head guarantees that), which
-// lets it compare eight bytes at a time.
+// lets it compare eight bytes at a time. Against letters alone, name may hold
+// any byte.
 bool is_header(Str name, Str lowercase_name);
 
 // Called for each header, in order, with views into the parsed bytes; first
