@@ -93,9 +93,5 @@ int run(char** envp)
 
 } // namespace
 
-extern "C" [[noreturn, gnu::used]] void wisp_start(long* stack)
-{
-    long argc = stack[0];
-    char** envp = reinterpret_cast<char**>(stack + 1 + argc + 1);
-    wisp::sys::exit(run(envp));
-}
+// Entered from the arch layer's _start with the environment, as wisp's own is.
+extern "C" [[noreturn, gnu::used]] void wisp_start(char** envp) { wisp::sys::exit(run(envp)); }
