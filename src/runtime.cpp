@@ -210,6 +210,10 @@ Verdict invoke_once(Loop& loop)
 
 } // namespace
 
+// Used when the handler defines no init of its own (a definition, not an
+// undefined weak symbol: that would need a GOT entry to hold its null address).
+[[gnu::weak]] Outcome init(Arena&) { return success({}); }
+
 bool is_safe_request_id(Str id)
 {
     if (id.empty() || id.len > 128)
@@ -234,16 +238,14 @@ bool is_safe_request_id(Str id)
     get.append(endpoint.authority).append("\r\n\r\n");
     loop.get_next = {requests, get.size()};
 
-    if (init) {
-        Outcome outcome = init(loop.arena);
-        if (outcome.status == Status::success && loop.arena.exhausted())
-            outcome = failure("Runtime.ArenaExhausted", "arena exhausted");
-        if (outcome.status == Status::failure) {
-            post(loop, nullptr, outcome.status, outcome.type, outcome.text);
-            return 1;
-        }
-        loop.arena_base = loop.arena.mark();
+    Outcome outcome = init(loop.arena);
+    if (outcome.status == Status::success && loop.arena.exhausted())
+        outcome = failure("Runtime.ArenaExhausted", "arena exhausted");
+    if (outcome.status == Status::failure) {
+        post(loop, nullptr, outcome.status, outcome.type, outcome.text);
+        return 1;
     }
+    loop.arena_base = loop.arena.mark();
     while (invoke_once(loop) != Verdict::stop) { }
     return 1;
 }

@@ -48,7 +48,7 @@ inline Outcome success(Str payload, Str content_type = "application/json")
 inline Outcome failure(Str error_type, Str error_message) { return {Status::failure, error_message, error_type}; }
 
 Outcome handle(const Invocation& invocation, Arena& arena, Builder& out);
-[[gnu::weak]] Outcome init(Arena& arena);
+Outcome init(Arena& arena); // optional: the runtime has a default that succeeds
 
 // The value of environment variable `name`, empty when unset.
 Str env(Str name);
