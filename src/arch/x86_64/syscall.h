@@ -38,14 +38,6 @@ inline long syscall3(long n, long a, long b, long c)
     return r;
 }
 
-inline long syscall4(long n, long a, long b, long c, long d)
-{
-    long r;
-    register long r10 asm("r10") = d;
-    asm volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
-    return r;
-}
-
 inline long syscall5(long n, long a, long b, long c, long d, long e)
 {
     long r;
