@@ -729,9 +729,9 @@ def check_executable(path):
     return os.path.abspath(path)
 
 
-def update_readme(path, text):
-    """Puts text between the bench markers of the file at path."""
-    start, end = '<!-- bench:start -->\n', '<!-- bench:end -->'
+def update_readme(path, text, marker='bench'):
+    """Puts text between the <!-- MARKER:start --> and <!-- MARKER:end --> lines of the file at path."""
+    start, end = f'<!-- {marker}:start -->\n', f'<!-- {marker}:end -->'
     with open(path) as f:
         readme = f.read()
     head, found, rest = readme.partition(start)

@@ -15,7 +15,9 @@ import datetime
 import functools
 import json
 import os
+import platform
 import secrets
+import shutil
 import signal
 import socket
 import struct
@@ -756,6 +758,32 @@ def lambda_environment(runtime_api, task_root):
     }
 
 
+# ELF e_machine values, and the qemu-user programs that run each on another CPU.
+ELF_MACHINES = {62: 'x86_64', 183: 'aarch64'}
+HOST_MACHINES = {'x86_64': 'x86_64', 'amd64': 'x86_64', 'aarch64': 'aarch64', 'arm64': 'aarch64'}
+
+
+def command(path):
+    """The argv that runs the executable at path here: itself, or, when it is an ELF for
+    another CPU (an arm64 bootstrap on x86_64), itself under qemu-user
+    (qemu-<cpu>-static or qemu-<cpu>, as Debian's qemu-user-static installs them)."""
+    try:
+        with open(path, 'rb') as f:
+            header = f.read(20)
+    except OSError:
+        return [path]
+    if header[:4] != b'\x7fELF' or len(header) < 20:
+        return [path]
+    cpu = ELF_MACHINES.get(struct.unpack_from('<H', header, 18)[0])
+    if cpu is None or cpu == HOST_MACHINES.get(platform.machine()):
+        return [path]
+    for name in (f'qemu-{cpu}-static', f'qemu-{cpu}'):
+        emulator = shutil.which(name)
+        if emulator:
+            return [emulator, path]
+    raise RuntimeError(f'{path} is a {cpu} executable: install qemu-user-static to run it here')
+
+
 def spawn_bootstrap(path, api_address, extra_env=None, args=(), **popen_kwargs):
     """Start path (with args) as a Lambda runtime talking to api_address: the caller's
     environment, then the Lambda variables, then extra_env. popen_kwargs go to Popen
@@ -765,7 +793,7 @@ def spawn_bootstrap(path, api_address, extra_env=None, args=(), **popen_kwargs):
     env.update(lambda_environment(api_address, task_root))
     env.update(extra_env or {})
     executable = os.path.abspath(path) if os.path.isfile(path) else path
-    return subprocess.Popen([executable, *args], env=env, **popen_kwargs)
+    return subprocess.Popen([*command(executable), *args], env=env, **popen_kwargs)
 
 
 def stop_process(process, grace=1.0):

@@ -16,7 +16,7 @@ import emulator  # noqa: E402
 def main(baseline):
     with emulator.RuntimeApi() as api:
         env = {'AWS_LAMBDA_RUNTIME_API': api.address}
-        process = subprocess.Popen([baseline], env=env)
+        process = subprocess.Popen(emulator.command(baseline), env=env)
         try:
             if not api.wait_for_waiters(1, timeout=10):
                 print('FAIL: no GET /next arrived')

@@ -235,7 +235,7 @@ def lambda_env(runtime_api, extra_env=None, unset=()):
 
 def spawn(handler, runtime_api, extra_env=None, unset=()):
     """Start a bootstrap with stdin closed and stdout/stderr on pipes."""
-    return subprocess.Popen([bootstrap_path(handler)], env=lambda_env(runtime_api, extra_env, unset),
+    return subprocess.Popen(emulator.command(bootstrap_path(handler)), env=lambda_env(runtime_api, extra_env, unset),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -280,7 +280,7 @@ def run_to_exit(handler, runtime_api=None, unset=(), timeout=EXIT_SECONDS):
     """Run a bootstrap that must exit by itself; return (status or None, seconds, stderr)."""
     env_value = runtime_api if runtime_api is not None else ''
     started = time.monotonic()
-    process = subprocess.Popen([bootstrap_path(handler)], env=lambda_env(env_value, unset=unset),
+    process = subprocess.Popen(emulator.command(bootstrap_path(handler)), env=lambda_env(env_value, unset=unset),
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     try:

@@ -33,6 +33,8 @@ class BuildOptions(unittest.TestCase):
         shutil.rmtree(self.work, ignore_errors=True)
 
     def meson(self, *args):
+        if args[0] == 'setup' and os.environ.get('WISP_CROSS_FILE'):  # the suite's own CPU
+            args = (*args, '--cross-file', os.environ['WISP_CROSS_FILE'])
         return subprocess.run(['meson', *args], cwd=SOURCE_ROOT, capture_output=True, text=True, timeout=300)
 
     def test_unknown_handler_fails_at_configure_time_with_the_list(self):
