@@ -45,6 +45,22 @@ class BuildOptions(unittest.TestCase):
         for name in ('echo', 'fail', 'fibonacci', 'hello', 'minimal'):
             self.assertIn(name, output.split('unknown handler', 1)[1])
 
+    def test_a_static_constructor_fails_the_link(self):
+        # Nothing runs .init_array without libc's start code: the linker script refuses one.
+        source = os.path.join(self.work, 'ctor.cpp')
+        with open(source, 'w') as f:
+            f.write('#include <wisp/handler.h>\n'
+                    'static int counter;\n'
+                    'struct Count { Count() { ++counter; } } count;\n'
+                    'wisp::Outcome wisp::handle(const Invocation&, Arena&, Builder& out)\n'
+                    '{ return success(out.append_int(counter).view()); }\n')
+        build = os.path.join(self.work, 'build')
+        setup = self.meson('setup', build, '-Dhandler=' + source, '-Dtests=false')
+        self.assertEqual(setup.returncode, 0, setup.stdout + setup.stderr)
+        compile_ = self.meson('compile', '-C', build)
+        self.assertNotEqual(compile_.returncode, 0)
+        self.assertIn('static constructors would never run', compile_.stdout + compile_.stderr)
+
     def test_a_handler_outside_the_tree_builds_and_runs(self):
         source = os.path.join(self.work, 'my-function', 'handler.cpp')
         os.makedirs(os.path.dirname(source))
