@@ -7,31 +7,8 @@
 
 namespace wisp {
 
-namespace {
-
 constexpr int max_next_failures = 3; // refused or unreadable /next answers in a row
 
-struct Loop {
-    Client client;
-    char* memory; // Layout::total bytes
-    Arena arena;
-    Builder out;
-    sys::IoVec get_next; // the GET /next request, built once
-    size_t arena_base = 0;
-    int next_failures = 0;
-    Message message{}; // the last answer read; read_message resets it
-    Invocation inv{};  // on_header resets it for each /next head
-
-    char* receive() const { return memory; }
-    char* requests() const { return memory + Layout::receive; }
-    char* answer() const { return requests() + Layout::requests + Layout::body; }
-};
-
-enum class Verdict : unsigned char { go_on, stop, retry };
-
-// What an answer means for the loop: the expected status goes on; the
-// connection lost or a 5xx ("container error") stops; anything else is
-// logged and retried (an unreadable answer also drops the connection).
 Verdict judge(Loop& loop, Reply reply, int status, int expected, Str route)
 {
     if (reply == Reply::ok && status == expected)
@@ -55,7 +32,6 @@ Verdict judge(Loop& loop, Reply reply, int status, int expected, Str route)
     return level == Level::fatal ? Verdict::stop : Verdict::retry;
 }
 
-// Everything but CTLs and non-ASCII: safe inside a header value.
 bool is_header_value(Str value, size_t max)
 {
     if (value.empty() || value.len > max)
@@ -66,6 +42,8 @@ bool is_header_value(Str value, size_t max)
     }
     return true;
 }
+
+namespace {
 
 // A text cut to `max` bytes without splitting a UTF-8 sequence.
 Str clip(Str text, size_t max)
@@ -123,6 +101,8 @@ Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str tex
     else
         head.append("\r\nContent-Type: ");
     head.append(type);
+    if (error && inv)
+        error_headers(loop, head);
     if (inv && is_header_value(inv->invocation_id, 128)) // echoed back: never a broken header
         head.append("\r\nLambda-Runtime-Invocation-Id: ").append(inv->invocation_id);
     head.append("\r\nContent-Length: ").append_uint(text.len).append("\r\n\r\n");
@@ -202,7 +182,9 @@ Verdict invoke_once(Loop& loop)
         else if (!is_header_value(outcome.type, 256))
             outcome = failure("Runtime.InvalidContentType", "content type not 1-256 printable ASCII bytes");
     }
-    verdict = post(loop, &inv, outcome.status, outcome.type, outcome.text);
+    int streamed = finish_stream(loop, outcome);
+    verdict =
+        streamed < 0 ? post(loop, &inv, outcome.status, outcome.type, outcome.text) : static_cast<Verdict>(streamed);
     loop.arena.reset_to(loop.arena_base);
     set_log_request_id({});
     return verdict;
@@ -213,6 +195,9 @@ Verdict invoke_once(Loop& loop)
 // Used when the handler defines no init of its own (a definition, not an
 // undefined weak symbol: that would need a GOT entry to hold its null address).
 [[gnu::weak]] Outcome init(Arena&) { return success({}); }
+[[gnu::weak]] bool prepare(Loop&) { return true; }
+[[gnu::weak]] int finish_stream(Loop&, const Outcome&) { return -1; }
+[[gnu::weak]] void error_headers(Loop&, Builder&) { }
 
 bool is_safe_request_id(Str id)
 {
@@ -245,6 +230,8 @@ bool is_safe_request_id(Str id)
         post(loop, nullptr, outcome.status, outcome.type, outcome.text);
         return 1;
     }
+    if (!prepare(loop))
+        return 1;
     loop.arena_base = loop.arena.mark();
     while (invoke_once(loop) != Verdict::stop) { }
     return 1;

@@ -4,6 +4,7 @@
 
 #include <wisp/arena.h>
 #include <wisp/builder.h>
+#include <wisp/handler.h>
 
 #include "client.h"
 
@@ -16,12 +17,65 @@ constexpr size_t response_limit = 6 * 1024 * 1024 + 100;
 // are committed only when touched.
 struct Layout {
     static constexpr size_t receive = 6 * 1024 * 1024 + 128 * 1024; // /next: head and a 6 MiB event
-    static constexpr size_t requests = 128 * 1024;                  // request heads and error bodies
+    static constexpr size_t requests = 512 * 1024;                  // request heads and error bodies
     static constexpr size_t body = response_limit;                  // the handler's Builder
     static constexpr size_t answer = 16 * 1024;                     // answers to posts
     static constexpr size_t arena = 64 * 1024 * 1024;
     static constexpr size_t total = receive + requests + body + answer + arena;
 };
+
+// One invocation loop's state. Optional modules (streaming, lifecycle hooks,
+// X-Ray causes) reach it from the Invocation it owns.
+struct Loop {
+    Client client;
+    char* memory; // Layout::total bytes
+    Arena arena;
+    Builder out;
+    sys::IoVec get_next; // the GET /next request, built once
+    size_t arena_base = 0;
+    int next_failures = 0;
+    Message message{}; // the last answer read; read_message resets it
+    Invocation inv{};  // on_header resets it for each /next head
+
+    char* receive() const { return memory; }
+    // Four quarters: the GET /next request, request heads, then error bodies.
+    char* requests() const { return memory + Layout::receive; }
+    char* answer() const { return requests() + Layout::requests + Layout::body; }
+    // The Loop that owns `inv` (every Invocation a handler sees is one).
+    static Loop& of(const Invocation& inv);
+};
+
+// No virtual members and no virtual bases: GCC's offsetof is exact here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
+inline Loop& Loop::of(const Invocation& inv)
+{
+    return *reinterpret_cast<Loop*>(reinterpret_cast<char*>(const_cast<Invocation*>(&inv)) - offsetof(Loop, inv));
+}
+#pragma GCC diagnostic pop
+
+enum class Verdict : unsigned char { go_on, stop, retry };
+
+// What an answer means for the loop: the expected status goes on; the
+// connection lost or a 5xx ("container error") stops; anything else is
+// logged and retried (an unreadable answer also drops the connection).
+Verdict judge(Loop& loop, Reply reply, int status, int expected, Str route);
+
+// Everything but CTLs and non-ASCII, 1..max bytes: safe inside a header value.
+bool is_header_value(Str value, size_t max);
+
+// Hooks with do-nothing weak definitions in runtime.cpp. A module that needs
+// one defines it for real; it is linked only when the handler calls into that
+// module, so the minimal bootstrap carries just the calls.
+//
+// After init succeeded and before the first /next: false ends the process
+// (the module has posted or logged why).
+bool prepare(Loop& loop);
+// After the handler returned: when it streamed its response, ends the stream
+// with `outcome` and returns the resulting Verdict; otherwise -1.
+int finish_stream(Loop& loop, const Outcome& outcome);
+// While building a /error request head: extra header lines ("\r\nName: value").
+void error_headers(Loop& loop, Builder& head);
 
 // The exit status of the process: 0 never happens in practice (the loop runs
 // until the environment is shut down), 1 when the protocol says to stop.
