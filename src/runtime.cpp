@@ -195,7 +195,8 @@ Verdict invoke_once(Loop& loop)
 // Used when the handler defines no init of its own (a definition, not an
 // undefined weak symbol: that would need a GOT entry to hold its null address).
 [[gnu::weak]] Outcome init(Arena&) { return success({}); }
-[[gnu::weak]] bool prepare(Loop&) { return true; }
+[[gnu::weak]] bool register_shutdown(Loop&) { return true; }
+[[gnu::weak]] bool snapshot_and_restore(Loop&) { return true; }
 [[gnu::weak]] int finish_stream(Loop&, const Outcome&) { return -1; }
 [[gnu::weak]] void error_headers(Loop&, Builder&) { }
 
@@ -230,7 +231,7 @@ bool is_safe_request_id(Str id)
         post(loop, nullptr, outcome.status, outcome.type, outcome.text);
         return 1;
     }
-    if (!prepare(loop))
+    if (!register_shutdown(loop) || !snapshot_and_restore(loop))
         return 1;
     loop.arena_base = loop.arena.mark();
     while (invoke_once(loop) != Verdict::stop) { }

@@ -68,9 +68,12 @@ bool is_header_value(Str value, size_t max);
 // one defines it for real; it is linked only when the handler calls into that
 // module, so the minimal bootstrap carries just the calls.
 //
-// After init succeeded and before the first /next: false ends the process
-// (the module has posted or logged why).
-bool prepare(Loop& loop);
+// After init succeeded and before the first /next, in this order (false ends
+// the process; the module has posted or logged why):
+// registers for SIGTERM when the handler asked for a shutdown hook,
+bool register_shutdown(Loop& loop);
+// and runs the SnapStart sequence when the handler registered snapshot hooks.
+bool snapshot_and_restore(Loop& loop);
 // After the handler returned: when it streamed its response, ends the stream
 // with `outcome` and returns the resulting Verdict; otherwise -1.
 int finish_stream(Loop& loop, const Outcome& outcome);
