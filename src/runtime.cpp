@@ -3,6 +3,7 @@
 #include <wisp/handler.h>
 #include <wisp/log.h>
 
+#include "env.h"
 #include "log_context.h"
 
 namespace wisp {
@@ -171,6 +172,7 @@ Verdict invoke_once(Loop& loop)
     }
     inv.body = next.body;
     set_log_request_id(inv.request_id);
+    set_trace_variable(inv.trace_id);
     loop.out.clear();
     Outcome outcome =
         next.too_large ? failure("Runtime.EventTooLarge", "event too large") : handle(inv, loop.arena, loop.out);
