@@ -65,9 +65,10 @@ constexpr Str invocation_route() { return next_request().sub(0, 31); } // "/2018
 constexpr Str host_line() { return next_request().sub(35); }           // " HTTP/1.1\r\nHost: "
 constexpr Str next_route() { return next_request().sub(30, 5); }       // "/next"
 
-// Posts the outcome of inv, or an init error when inv is null. An error is
-// sent as {"errorMessage", "errorType", "stackTrace"}, built in the second
-// half of the requests region.
+} // namespace
+
+// An error is sent as {"errorMessage", "errorType", "stackTrace"}, built in
+// the second half of the requests region.
 Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str text)
 {
     bool error = status == Status::failure;
@@ -90,7 +91,7 @@ Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str tex
     Builder head(requests + Layout::requests / 4, Layout::requests / 4);
     Str tail = "/response";
     if (!inv)
-        tail = "init/error";
+        tail = error_route();
     else if (error)
         tail = "/error";
     head.append("POST ").append(loop.client.endpoint().base_path).append(inv ? invocation_route() : runtime_route());
@@ -115,6 +116,8 @@ Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str tex
     Reply reply = loop.client.exchange(iov, 2, {loop.answer(), Layout::answer, nullptr, nullptr}, &answer);
     return judge(loop, reply, answer.head.status, 202, tail) == Verdict::stop ? Verdict::stop : Verdict::go_on;
 }
+
+namespace {
 
 // Fills the Invocation from the /next headers.
 void on_header(void* context, Str name, Str value)
@@ -201,6 +204,7 @@ Verdict invoke_once(Loop& loop)
 [[gnu::weak]] bool snapshot_and_restore(Loop&) { return true; }
 [[gnu::weak]] int finish_stream(Loop&, const Outcome&) { return -1; }
 [[gnu::weak]] void error_headers(Loop&, Builder&) { }
+[[gnu::weak]] Str error_route() { return "init/error"; }
 
 bool is_safe_request_id(Str id)
 {

@@ -61,6 +61,10 @@ enum class Verdict : unsigned char { go_on, stop, retry };
 // logged and retried (an unreadable answer also drops the connection).
 Verdict judge(Loop& loop, Reply reply, int status, int expected, Str route);
 
+// Posts the outcome of inv, or with inv null an error on error_route(), and
+// judges the answer against 202: stop, or go on.
+Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str text);
+
 // Everything but CTLs and non-ASCII, 1..max bytes: safe inside a header value.
 bool is_header_value(Str value, size_t max);
 
@@ -79,6 +83,9 @@ bool snapshot_and_restore(Loop& loop);
 int finish_stream(Loop& loop, const Outcome& outcome);
 // While building a /error request head: extra header lines ("\r\nName: value").
 void error_headers(Loop& loop, Builder& head);
+// Where post() sends an error without an invocation, after /runtime/:
+// "init/error", or "restore/error" once a snapshot was restored.
+Str error_route();
 
 // The exit status of the process: 0 never happens in practice (the loop runs
 // until the environment is shut down), 1 when the protocol says to stop.

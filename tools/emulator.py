@@ -557,17 +557,27 @@ class RuntimeApi(HttpServer):
     requests logs every parsed request in arrival order; init_errors the /init/error posts;
     on_init_error, when set, is called with each of those.
 
+    SnapStart: GET /runtime/restore/next stands for the snapshot being taken and restored.
+    With hold_restore it blocks until release_restore() (wait_for_restore() sees it
+    blocked); without, it is answered at once. restore_status is its answer (200 by
+    default). restore_errors holds the POST /runtime/restore/error requests (answered 202).
+
     Resets (per invocation, once): 'before_head', 'mid_head' and 'mid_body' reset the
     connection at that point of the /next answer and put the invocation back at the front
     of the queue; 'on_post' resets the connection on the runtime's post without recording
     it, so a re-post on a fresh connection is recorded."""
 
-    def __init__(self, host='127.0.0.1', port=0, base_path=''):
+    def __init__(self, host='127.0.0.1', port=0, base_path='', *, hold_restore=False,
+                 restore_status=200):
         super().__init__(host, port)
         self.base_path = base_path.rstrip('/')
         self.requests = []  # list.append is atomic: safe to read while threads append
         self.init_errors = []
         self.on_init_error = None
+        self.restore_errors = []
+        self.restore_status = restore_status
+        self._restore_held = hold_restore
+        self._restore_waiters = 0
         self._changed = threading.Condition()
         self._queue = collections.deque()
         self._invocations = {}
@@ -579,6 +589,10 @@ class RuntimeApi(HttpServer):
             ('GET', prefix + '/runtime/invocation/next'): self._serve_next,
             ('POST', prefix + '/runtime/init/error'): self._serve_init_error,
         }
+        self._routes.update({
+            ('GET', prefix + '/runtime/restore/next'): self._serve_restore_next,
+            ('POST', prefix + '/runtime/restore/error'): self._serve_restore_error,
+        })
 
     @property
     def runtime_api(self):
@@ -621,6 +635,17 @@ class RuntimeApi(HttpServer):
         with self._changed:
             self._next_shut_down = True
             self._changed.notify_all()
+
+    def release_restore(self):
+        """Answer blocked and future /restore/next calls: the snapshot is restored."""
+        with self._changed:
+            self._restore_held = False
+            self._changed.notify_all()
+
+    def wait_for_restore(self, timeout=5):
+        """Wait until a /restore/next call is blocked; return whether one is."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._restore_waiters > 0, timeout)
 
     def stop(self):
         """Stop serving; blocked /next calls end without an answer."""
@@ -731,6 +756,25 @@ class RuntimeApi(HttpServer):
         finally:
             if invocation is not None:
                 invocation.finish()
+
+    def _serve_restore_next(self, connection, request):
+        with self._changed:
+            self._restore_waiters += 1
+            self._changed.notify_all()
+            try:
+                while self._restore_held:
+                    if self.stopping:
+                        return False
+                    if not self._changed.wait(PEER_CHECK_SECONDS) and connection.peer_closed():
+                        return False
+            finally:
+                self._restore_waiters -= 1
+        status = self.restore_status
+        return self._answer(connection, request, status, b'' if status == 200 else status_body(status))
+
+    def _serve_restore_error(self, connection, request):
+        self.restore_errors.append(request)
+        return self._answer(connection, request, 202, OK_BODY)
 
     def _serve_init_error(self, connection, request):
         self.init_errors.append(request)

@@ -419,6 +419,59 @@ class PostTest(ApiTestCase):
         self.assertEqual(request.headers['HOST'], 'localhost')
 
 
+class SnapStartTest(unittest.TestCase):
+
+    def client(self, api):
+        client = RawClient(api.address)
+        self.addCleanup(client.close)
+        return client
+
+    def test_restore_next_answers_at_once_by_default(self):
+        with emulator.RuntimeApi() as api:
+            reply = self.client(api).request('GET', '/runtime/restore/next')
+            self.assertEqual((reply.status, reply.body), (200, b''))
+            [request] = api.requests
+            self.assertEqual((request.method, request.status), ('GET', 200))
+
+    def test_held_restore_next_waits_for_release(self):
+        with emulator.RuntimeApi(hold_restore=True) as api:
+            client = self.client(api)
+            client.send_request('GET', '/runtime/restore/next')
+            self.assertTrue(api.wait_for_restore())
+            client.sock.settimeout(0.3)
+            with self.assertRaises(TimeoutError):
+                client.read_reply()
+            client.sock.settimeout(10)
+            api.release_restore()
+            self.assertEqual(client.read_reply().status, 200)
+            self.assertFalse(api.wait_for_restore(0.1))
+
+    def test_stop_ends_held_restore_next(self):
+        api = emulator.RuntimeApi(hold_restore=True).start()
+        client = self.client(api)
+        client.send_request('GET', '/runtime/restore/next')
+        self.assertTrue(api.wait_for_restore())
+        api.stop()
+        self.assertTrue(client.at_eof())
+
+    def test_restore_status(self):
+        with emulator.RuntimeApi(restore_status=403) as api:
+            reply = self.client(api).request('GET', '/runtime/restore/next')
+            self.assertEqual(reply.status, 403)
+            self.assertEqual(reply.json()['errorType'], 'InvalidStateTransition')
+
+    def test_restore_error(self):
+        with emulator.RuntimeApi() as api:
+            reply = self.client(api).request(
+                'POST', '/runtime/restore/error', b'{"errorType":"x"}',
+                [('Lambda-Runtime-Function-Error-Type', 'Runtime.AfterRestoreError')])
+            self.assertEqual(reply.status, 202)
+            [request] = api.restore_errors
+            self.assertEqual(request.headers[emulator.ERROR_TYPE_HEADER], 'Runtime.AfterRestoreError')
+            self.assertEqual(request.body, b'{"errorType":"x"}')
+            self.assertEqual(api.init_errors, [])
+
+
 class ServerTest(unittest.TestCase):
 
     def test_base_path(self):

@@ -35,7 +35,7 @@ ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type'
 INVOCATION_ID_HEADER = 'Lambda-Runtime-Invocation-Id'
 
 EXAMPLE_HANDLERS = ('echo', 'fail', 'fibonacci', 'hello', 'minimal')
-TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail')
+TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'snapstart')
 
 WAIT_SECONDS = 10.0    # default bound on waiting for one invocation's answer
 EXIT_SECONDS = 3.0     # "promptly": bound on waiting for the bootstrap to exit
@@ -240,11 +240,13 @@ def spawn(handler, runtime_api, extra_env=None, unset=()):
 
 
 @contextlib.contextmanager
-def running(handler, *, host='127.0.0.1', base_path='', runtime_api=None, extra_env=None):
+def running(handler, *, host='127.0.0.1', base_path='', runtime_api=None, extra_env=None,
+            api_options=None):
     """Start a RuntimeApi and a bootstrap talking to it; stop both on exit and check that
     no process is left behind. runtime_api: the AWS_LAMBDA_RUNTIME_API value, or a
-    function of the RuntimeApi giving it (default api.runtime_api)."""
-    api = emulator.RuntimeApi(host, 0, base_path).start()
+    function of the RuntimeApi giving it (default api.runtime_api); api_options: more
+    keyword arguments of RuntimeApi (hold_restore, restore_status)."""
+    api = emulator.RuntimeApi(host, 0, base_path, **(api_options or {})).start()
     process = None
     try:
         if callable(runtime_api):
