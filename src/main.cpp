@@ -8,8 +8,18 @@
 
 namespace wisp {
 
+extern "C" char wisp_memory[]; // linker/wisp.ld: where the globals are
+
 int main(char** envp)
 {
+    // First: the globals live in this mapping. Without them the logger cannot
+    // run, so its one failure is reported by hand.
+    long memory = sys::map(wisp_memory, Layout::globals + Layout::total);
+    if (memory != reinterpret_cast<long>(wisp_memory)) {
+        constexpr Str failed = "wisp: mmap failed\n";
+        sys::write(2, failed.ptr, failed.len);
+        return 1;
+    }
     set_environment(envp);
     // The variable's name is the start of the message that rejects its value.
     constexpr Str rejected =
@@ -21,12 +31,7 @@ int main(char** envp)
         log_parts(Level::fatal, parts, 3);
         return 1;
     }
-    long memory = sys::map(Layout::total);
-    if (sys::failed(memory)) {
-        log(Level::fatal, "mmap failed");
-        return 1;
-    }
-    return run(endpoint, reinterpret_cast<char*>(memory));
+    return run(endpoint, wisp_memory + Layout::globals);
 }
 
 } // namespace wisp

@@ -22,6 +22,8 @@ struct Layout {
     static constexpr size_t answer = 16 * 1024;                     // answers to posts
     static constexpr size_t arena = 64 * 1024 * 1024;
     static constexpr size_t total = receive + requests + body + answer + arena;
+    // Before all that, at wisp_memory, the globals (linker/wisp.ld checks they fit).
+    static constexpr size_t globals = 256 * 1024;
 };
 
 // One invocation loop's state. Optional modules (streaming, lifecycle hooks,

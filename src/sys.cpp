@@ -45,10 +45,10 @@ long setsockopt(int fd, int level, int name, const void* value, unsigned len)
 
 long close(int fd) { return syscall1(nr_close, i(fd)); }
 
-long map(size_t len)
+long map(void* at, size_t len)
 {
-    constexpr long prot_read_write = 3, map_private_anonymous_noreserve = 0x02 | 0x20 | 0x4000;
-    return syscall6(nr_mmap, 0, n(len), prot_read_write, map_private_anonymous_noreserve, -1, 0);
+    constexpr long prot_read_write = 3, private_anonymous_noreserve_fixed_noreplace = 0x02 | 0x20 | 0x4000 | 0x100000;
+    return syscall6(nr_mmap, p(at), n(len), prot_read_write, private_anonymous_noreserve_fixed_noreplace, -1, 0);
 }
 
 long clock_gettime(int clock, Timespec* out) { return syscall2(nr_clock_gettime, i(clock), p(out)); }

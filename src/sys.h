@@ -25,8 +25,9 @@ long socket(int domain, int type, int protocol);
 long connect(int fd, const void* address, unsigned address_len);
 long setsockopt(int fd, int level, int name, const void* value, unsigned len);
 long close(int fd);
-// Anonymous private read-write memory, committed only when touched.
-long map(size_t len);
+// Anonymous private read-write memory at `at` (MAP_FIXED_NOREPLACE: the
+// result is `at` or -errno), committed only when touched.
+long map(void* at, size_t len);
 long clock_gettime(int clock, Timespec* out);
 [[noreturn]] void exit(int status);
 

@@ -87,9 +87,10 @@ long setsockopt(int fd, int level, int name, const void* value, unsigned len)
 
 long close(int fd) { return result(::close(fd)); }
 
-long map(size_t len)
+long map(void* at, size_t len)
 {
-    void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* p =
+        mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     return p == MAP_FAILED ? -errno : reinterpret_cast<long>(p);
 }
 
