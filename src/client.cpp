@@ -87,4 +87,22 @@ Reply Client::exchange(const sys::IoVec* iov, int count, const Inbox& inbox, Mes
     }
 }
 
+Reply Client::send(sys::IoVec* iov, int count)
+{
+    net::Io sent = m_connection.is_open() ? net::Io::ok : m_connection.open(m_endpoint);
+    if (sent == net::Io::ok)
+        sent = m_connection.send(iov, count);
+    if (sent != net::Io::ok)
+        m_connection.close();
+    return static_cast<Reply>(sent);
+}
+
+Reply Client::receive(const Inbox& inbox, Message* out)
+{
+    Reply r = read_message(m_connection, inbox, out);
+    if (r != Reply::ok || out->head.close)
+        m_connection.close();
+    return r;
+}
+
 } // namespace wisp

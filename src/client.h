@@ -39,6 +39,12 @@ public:
 
     // iov is at most four buffers.
     Reply exchange(const sys::IoVec* iov, int count, const Inbox& inbox, Message* out);
+    // The two halves of an exchange, for a request whose body goes out piece
+    // by piece (a streamed response), with no retry: send() opens the
+    // connection when it is closed; either closes it on failure, and
+    // receive() also when the answer asks for that.
+    Reply send(sys::IoVec* iov, int count);
+    Reply receive(const Inbox& inbox, Message* out);
     void reset() { m_connection.close(); }
     const net::Endpoint& endpoint() const { return m_endpoint; }
 

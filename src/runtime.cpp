@@ -46,17 +46,6 @@ bool is_header_value(Str value, size_t max)
 
 namespace {
 
-// A text cut to `max` bytes without splitting a UTF-8 sequence.
-Str clip(Str text, size_t max)
-{
-    if (text.len > max) {
-        while (max > 0 && (text.byte(max) & 0xc0) == 0x80)
-            --max;
-        text.len = max;
-    }
-    return text;
-}
-
 // The GET /next request line after the base path, up to the Host header's
 // value; the posts' heads share its parts.
 constexpr Str next_request() { return "/2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: "; }
@@ -67,25 +56,14 @@ constexpr Str next_route() { return next_request().sub(30, 5); }       // "/next
 
 } // namespace
 
-// An error is sent as {"errorMessage", "errorType", "stackTrace"}, built in
-// the second half of the requests region.
+// A failure is sent as its error_document, built in the second half of the
+// requests region.
 Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str text)
 {
     bool error = status == Status::failure;
     char* requests = loop.requests();
-    if (error) {
-        type = clip(type, 256);
-        text = clip(text, 8192); // escaped, it still fits in half the requests region
-        Str parts[] = {type, ": ", text};
-        log_parts(Level::error, parts, 3);
-        Builder body(requests + Layout::requests / 2, Layout::requests / 2);
-        body.append("{\"errorMessage\":").append_json_string(text).append(",\"errorType\":");
-        text = body.append_json_string(type).append(",\"stackTrace\":[]}").view();
-        // Lambda itself records types not of the (Runtime|Function).Xxx form
-        // as Runtime.Unknown; here a type only has to be safe in a header.
-        if (!is_header_value(type, 256))
-            type = "Runtime.Unknown";
-    }
+    if (error)
+        error_document(requests, type, text);
     // The head goes in the second quarter of the region (the GET request is
     // in the first, the error body in the second half).
     Builder head(requests + Layout::requests / 4, Layout::requests / 4);

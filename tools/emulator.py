@@ -9,10 +9,12 @@ Sandbox, the way AWS's Runtime Interface Emulator does.
 """
 
 import argparse
+import base64
 import collections
 import dataclasses
 import datetime
 import functools
+import hashlib
 import json
 import os
 import platform
@@ -36,9 +38,13 @@ FUNCTION_ARN = f'arn:aws:lambda:{REGION}:123456789012:function:{FUNCTION_NAME}'
 RESPONSE_LIMIT = 6 * 1024 * 1024 + 100  # 6,291,556 bytes
 INVOKE_PATH = '/2015-03-31/functions/function/invocations'
 ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type'
-RESETS = ('before_head', 'mid_head', 'mid_body', 'on_post')
+RESETS = ('before_head', 'mid_head', 'mid_body', 'on_post', 'mid_stream')
+STREAMING_MODE = 'streaming'  # the Lambda-Runtime-Function-Response-Mode of a streamed response
+ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body'
 
 MAX_HEAD_BYTES = 64 * 1024
+KEEP_BODY_BYTES = 16 * 1024 * 1024  # a longer body is measured and hashed, but only this much kept
+STREAM_CUT_BYTES = 64 * 1024  # a 'mid_stream' reset comes once this much of the body arrived
 RECV_BYTES = 256 * 1024
 PEER_CHECK_SECONDS = 0.25  # how often a blocked /next looks whether its client went away
 RESET_PAUSE_SECONDS = 0.05  # lets the client read a partial answer before the reset
@@ -95,6 +101,39 @@ class PeerClosed(ConnectionError):
     """The client closed its connection in the middle of a request."""
 
 
+class CutRequest(Exception):
+    """The server chose to reset the connection in the middle of a request body."""
+
+
+class Body:
+    """A request body as it arrives: its size, SHA-256 and (when chunked) the chunk-size
+    lines as sent, always; its bytes only up to keep, so long streams cost no memory.
+    cut_after, when set, raises CutRequest once that many bytes arrived."""
+
+    def __init__(self, keep=KEEP_BODY_BYTES, cut_after=None):
+        self.keep = keep
+        self.cut_after = cut_after
+        self.size = 0
+        self.hash = hashlib.sha256()
+        self.kept = bytearray()
+        self.chunk_lines = None  # a list of bytes for a chunked body
+
+    def feed(self, data):
+        """Take the next bytes of the body."""
+        self.size += len(data)
+        self.hash.update(data)
+        room = self.keep - len(self.kept)
+        if room > 0:
+            self.kept += data[:room]
+        if self.cut_after is not None and self.size >= self.cut_after:
+            raise CutRequest(f'cut after {self.size} bytes of the body')
+
+    @property
+    def complete(self):
+        """True when kept holds the whole body."""
+        return len(self.kept) == self.size
+
+
 class Headers(Mapping):
     """Header fields in arrival order, looked up case-insensitively (the first value wins)."""
 
@@ -126,7 +165,11 @@ class Headers(Mapping):
 class Request:
     """One request as received. path is the raw request target; line the raw request line;
     connection numbers accepted connections from 1; status is what the server answered
-    (None while pending, or when it answered with raw bytes or a reset)."""
+    (None while pending, or when it answered with raw bytes or a reset). body holds at
+    most KEEP_BODY_BYTES; body_size and body_sha256 (hex) cover the whole body, and
+    chunk_lines, for a chunked body, holds each chunk-size line as sent (extensions
+    included, the terminal '0' last). cut_after, set by the server when the head arrives,
+    makes it reset the connection once that many bytes of the body arrived."""
     method: str
     path: str
     version: str
@@ -136,6 +179,15 @@ class Request:
     connection: int
     line: bytes
     status: int = None
+    body_size: int = 0
+    body_sha256: str = None
+    chunk_lines: list = None
+    cut_after: int = None
+
+    @property
+    def streaming(self):
+        """True for a response posted in streaming mode."""
+        return self.headers.get('lambda-runtime-function-response-mode', '').lower() == STREAMING_MODE
 
     @functools.cached_property
     def wants_close(self):
@@ -191,18 +243,27 @@ class HttpConnection:
         self.number = number
         self._buffer = bytearray()
 
-    def read_request(self):
-        """Read the next whole request; None when the client closed the connection first."""
+    def read_request(self, on_head=None):
+        """Read the next whole request; None when the client closed the connection first.
+        on_head, when given, sees the request once its head arrived, before its body."""
         head = self._read_head()
         if head is None:
             return None
         line, *field_lines = head.split(b'\r\n')
         method, path, version = parse_request_line(line)
         headers = Headers(parse_field(field) for field in field_lines)
+        request = Request(method, path, version, headers, b'', Headers(), self.number, line)
+        if on_head:
+            on_head(request)
         if headers.get('expect', '').lower() == '100-continue':
             self.send(CONTINUE)
-        body, trailers = self._read_body(headers)
-        return Request(method, path, version, headers, body, trailers, self.number, line)
+        body = Body(cut_after=request.cut_after)
+        request.trailers = self._read_body(headers, body)
+        request.body = bytes(body.kept)
+        request.body_size = body.size
+        request.body_sha256 = body.hash.hexdigest()
+        request.chunk_lines = body.chunk_lines
+        return request
 
     def send(self, data):
         """Write all of data with a single sendall."""
@@ -274,7 +335,8 @@ class HttpConnection:
         del self._buffer[:size]
         return data
 
-    def _read_body(self, headers):
+    def _read_body(self, headers, body):
+        """Feed the body to body (a Body); return the trailers."""
         encoding = headers.get('transfer-encoding')
         lengths = headers.get_all('content-length')
         if encoding is not None:
@@ -282,21 +344,37 @@ class HttpConnection:
                 raise ProtocolError('both Content-Length and Transfer-Encoding')
             if encoding.strip().lower() != 'chunked':
                 raise ProtocolError(f'unsupported Transfer-Encoding {encoding!r}')
-            return self._read_chunked()
+            return self._read_chunked(body)
         if lengths:
-            return self._read_exact(parse_content_length(lengths)), Headers()
-        return b'', Headers()
+            self._read_into(body, parse_content_length(lengths))
+        return Headers()
 
-    def _read_chunked(self):
-        pieces = []
-        while size := parse_chunk_size(self._read_line()):
-            pieces.append(self._read_exact(size))
+    def _read_into(self, body, size):
+        """Feed the next size bytes to body as they arrive."""
+        while size:
+            if not self._buffer and not self._fill():
+                raise PeerClosed('connection closed inside a request body')
+            piece = bytes(self._buffer[:size])
+            del self._buffer[:len(piece)]
+            size -= len(piece)
+            body.feed(piece)
+
+    def _read_chunked(self, body):
+        """Decode a chunked body incrementally; return its trailers."""
+        body.chunk_lines = []
+        while True:
+            line = self._read_line()
+            size = parse_chunk_size(line)
+            body.chunk_lines.append(line)
+            if not size:
+                break
+            self._read_into(body, size)
             if self._read_exact(2) != b'\r\n':
                 raise ProtocolError('chunk data not followed by CRLF')
         trailers = []
         while line := self._read_line():
             trailers.append(parse_field(line))
-        return b''.join(pieces), Headers(trailers)
+        return Headers(trailers)
 
 
 class HttpServer:
@@ -360,6 +438,9 @@ class HttpServer:
         """Answer request on connection; return False to close the connection."""
         raise NotImplementedError
 
+    def on_head(self, request):
+        """Called with each request once its head arrived, before its body is read."""
+
     def __enter__(self):
         return self if self._listener else self.start()
 
@@ -385,10 +466,13 @@ class HttpServer:
         try:
             while not self.stopping:
                 try:
-                    request = connection.read_request()
+                    request = connection.read_request(self.on_head)
                 except ProtocolError as error:
                     connection.send(http_response(400, error_body('BadRequest', str(error)),
                                                   close=True))
+                    return
+                except CutRequest:
+                    connection.reset()
                     return
                 if request is None or not self.handle(connection, request):
                     return
@@ -406,7 +490,10 @@ class Result:
 
     kind: 'response', 'error', or 'none' while nothing was recorded;
     status_sent: the status the emulator answered the recorded post with;
-    headers, body, trailers: of that post (body is the failure JSON after a 413);
+    headers, body, trailers: of that post (body is the failure JSON after a 413; at most
+    KEEP_BODY_BYTES of it, the rest measured by body_size and body_sha256);
+    chunk_lines: the chunk-size lines of a chunked post, as sent (None otherwise);
+    mode: its Lambda-Runtime-Function-Response-Mode ('streaming' or None);
     error_type: for kind 'error', its Lambda-Runtime-Function-Error-Type header (or
     'Function.ResponseSizeTooLarge' after a 413);
     posts: how many posts for this request id arrived once it was delivered, recorded or
@@ -418,10 +505,22 @@ class Result:
     trailers: Headers = dataclasses.field(default_factory=Headers)
     error_type: str = None
     posts: int = 0
+    body_size: int = 0
+    body_sha256: str = None
+    chunk_lines: list = None
+    mode: str = None
 
     def json(self):
         """The body decoded as JSON."""
         return json.loads(self.body)
+
+    def stream_error(self):
+        """For a streamed response that ended with error trailers: (error type, the error
+        document the Error-Body trailer carries in base64, as bytes); else None."""
+        if self.mode != STREAMING_MODE or ERROR_TYPE_HEADER not in self.trailers:
+            return None
+        encoded = self.trailers.get(ERROR_BODY_TRAILER, '')
+        return self.trailers[ERROR_TYPE_HEADER], base64.b64decode(encoded, validate=True)
 
     def record(self, kind, request, status, body=None, error_type=None):
         """Fill in from the post request (body and error_type override what it carried)."""
@@ -430,6 +529,10 @@ class Result:
         self.headers = request.headers
         self.trailers = request.trailers
         self.body = request.body if body is None else body
+        self.body_size = request.body_size if body is None else len(body)
+        self.body_sha256 = request.body_sha256 if body is None else hashlib.sha256(body).hexdigest()
+        self.chunk_lines = request.chunk_lines
+        self.mode = request.headers.get('Lambda-Runtime-Function-Response-Mode')
         if kind == 'error':
             self.error_type = error_type or request.headers.get(ERROR_TYPE_HEADER)
 
@@ -461,7 +564,8 @@ class Invocation:
       next_status: answer /next with this status and a JSON error instead of the event (the
         invocation is consumed: wait() returns at once with kind 'none');
       raw_next: bytes sent verbatim as the whole answer to /next;
-      reset: 'before_head' | 'mid_head' | 'mid_body' | 'on_post', once (see RuntimeApi);
+      reset: 'before_head' | 'mid_head' | 'mid_body' | 'on_post' | 'mid_stream', once
+        (see RuntimeApi);
       connection_close: answer /next and the post with Connection: close, then close.
 
     state is 'queued', 'delivered' or 'done'; deliveries counts answers to /next."""
@@ -515,7 +619,8 @@ class Invocation:
         if self.state == 'done':
             return 403
         self.state = 'done'
-        if kind == 'response' and len(request.body) > RESPONSE_LIMIT:
+        # Streams may go past the limit on a synchronous response (Lambda caps them at 200 MB).
+        if kind == 'response' and not request.streaming and request.body_size > RESPONSE_LIMIT:
             self.result.record('error', request, 413, TOO_LARGE_ERROR,
                                'Function.ResponseSizeTooLarge')
             return 413
@@ -565,7 +670,11 @@ class RuntimeApi(HttpServer):
     Resets (per invocation, once): 'before_head', 'mid_head' and 'mid_body' reset the
     connection at that point of the /next answer and put the invocation back at the front
     of the queue; 'on_post' resets the connection on the runtime's post without recording
-    it, so a re-post on a fresh connection is recorded."""
+    it, so a re-post on a fresh connection is recorded; 'mid_stream' resets it once
+    STREAM_CUT_BYTES of a streamed response's body arrived, recording nothing.
+
+    Streamed responses (chunked, Lambda-Runtime-Function-Response-Mode: streaming) are
+    decoded as they arrive and recorded like any post, with their framing and trailers."""
 
     def __init__(self, host='127.0.0.1', port=0, base_path='', *, hold_restore=False,
                  restore_status=200):
@@ -653,9 +762,23 @@ class RuntimeApi(HttpServer):
         with self._changed:
             self._changed.notify_all()
 
+    def on_head(self, request):
+        """Log the request as soon as its head arrives, and arm a 'mid_stream' reset."""
+        self.requests.append(request)
+        path = request.path.partition('?')[0]
+        if (request.method != 'POST' or not request.streaming or not path.endswith('/response')
+                or not path.startswith(self._invocation_prefix)):
+            return
+        request_id = path[len(self._invocation_prefix):-len('/response')]
+        with self._changed:
+            invocation = self._invocations.get(request_id)
+            if invocation is not None and invocation.reset == 'mid_stream':
+                invocation.reset = None
+                invocation.result.posts += 1
+                request.cut_after = STREAM_CUT_BYTES
+
     def handle(self, connection, request):
         """Route one request of the Runtime API."""
-        self.requests.append(request)
         path = request.path.partition('?')[0]
         route = self._routes.get((request.method, path))
         if route:
@@ -953,6 +1076,8 @@ class Sandbox:
         deadline = time.monotonic() + self.timeout
         while True:
             result = invocation.wait(POLL_SECONDS)
+            if result.kind == 'response' and result.stream_error():
+                return Outcome('error', result.stream_error()[1])
             if result.kind == 'response':
                 return Outcome('response', result.body,
                                result.headers.get('content-type', 'application/json'))

@@ -3,6 +3,8 @@
 every scenario the bootstrap's integration tests rely on. Run: python3 tools/test_emulator.py
 """
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -337,6 +339,54 @@ class PostTest(ApiTestCase):
         self.assertEqual(result.trailers['Lambda-Runtime-Function-Error-Body'], 'e30=')
         self.assertEqual(result.headers['lambda-runtime-function-response-mode'], 'streaming')
 
+    def stream_head(self, request_id):
+        return (b'POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: x\r\n'
+                b'Lambda-Runtime-Function-Response-Mode: streaming\r\n'
+                b'Transfer-Encoding: chunked\r\n\r\n' % request_id.encode())
+
+    def test_stream_is_measured_hashed_and_framed(self):
+        invocation = self.deliver()
+        self.client.send(self.stream_head(invocation.request_id))
+        piece = bytes(range(256)) * 4096  # 1 MiB
+        for _ in range(20):  # past both the response limit and what a Result keeps
+            self.client.send(b'100000\r\n' + piece + b'\r\n')
+        self.client.send(b'3;x=y\r\nend\r\n0\r\n\r\n')
+        self.assertEqual(self.client.read_reply().status, 202)
+        result = invocation.wait()
+        self.assertEqual((result.kind, result.mode, result.status_sent), ('response', 'streaming', 202))
+        self.assertEqual(result.body_size, 20 * len(piece) + 3)
+        self.assertEqual(result.body_sha256, hashlib.sha256(piece * 20 + b'end').hexdigest())
+        self.assertEqual(len(result.body), emulator.KEEP_BODY_BYTES)
+        self.assertEqual(result.body, (piece * 20)[:emulator.KEEP_BODY_BYTES])
+        self.assertEqual(result.chunk_lines, [b'100000'] * 20 + [b'3;x=y', b'0'])
+        self.assertIsNone(result.stream_error())
+
+    def test_stream_error_trailers_decoded(self):
+        invocation = self.deliver()
+        document = b'{"errorMessage":"m","errorType":"Function.X","stackTrace":[]}'
+        self.client.send(self.stream_head(invocation.request_id) + b'2\r\nab\r\n0\r\n'
+                         b'Lambda-Runtime-Function-Error-Type: Function.X\r\n'
+                         b'Lambda-Runtime-Function-Error-Body: %s\r\n\r\n'
+                         % base64.b64encode(document))
+        self.assertEqual(self.client.read_reply().status, 202)
+        result = invocation.wait()
+        self.assertEqual((result.body, result.chunk_lines), (b'ab', [b'2', b'0']))
+        self.assertEqual(result.stream_error(), ('Function.X', document))
+
+    def test_reset_mid_stream(self):
+        invocation = self.deliver(reset='mid_stream')
+        self.client.send(self.stream_head(invocation.request_id))
+        with self.assertRaises(OSError):
+            for _ in range(1000):  # the reset comes after STREAM_CUT_BYTES
+                self.client.send(b'400\r\n' + b'x' * 1024 + b'\r\n')
+                time.sleep(0.001)
+        self.assertEqual((invocation.wait(0.2).kind, invocation.result.posts), ('none', 1))
+        [post] = [r for r in self.api.requests if r.method == 'POST']
+        self.assertIsNone(post.status)
+        # a re-post on a new connection is recorded
+        self.assertEqual(self.connect().post(invocation.request_id, body=b'"again"').status, 202)
+        self.assertEqual(invocation.wait().body, b'"again"')
+
     def test_unknown_and_undelivered_ids(self):
         reply = self.client.post('no-such-id')
         self.assertEqual((reply.status, reply.json()['errorType']), (400, 'InvalidRequestID'))
@@ -547,6 +597,11 @@ FAKE_BOOTSTRAP = textwrap.dedent('''\
             call('POST', f'invocation/{request_id}/error',
                  b'{"errorMessage":"bad","errorType":"Function.Bad"}',
                  {'Lambda-Runtime-Function-Error-Type': 'Function.Bad'})
+        elif mode == 'stream_error':
+            trailer = ('0\\r\\nLambda-Runtime-Function-Error-Type: Function.Late\\r\\n'
+                       'Lambda-Runtime-Function-Error-Body: eyJlcnJvclR5cGUiOiJGdW5jdGlvbi5MYXRlIn0=\\r\\n\\r\\n')
+            call('POST', f'invocation/{request_id}/response', [b'2\\r\\nab\\r\\n', trailer.encode()],
+                 {'Lambda-Runtime-Function-Response-Mode': 'streaming', 'Transfer-Encoding': 'chunked'})
         elif mode == 'env':
             names = [n for n in os.environ if n.startswith(('AWS_', 'LAMBDA_', '_HANDLER'))]
             env = json.dumps({n: os.environ[n] for n in names})
@@ -601,6 +656,8 @@ class SandboxTest(unittest.TestCase):
         error = self.sandbox('error').invoke(b'{}')
         self.assertEqual((error.kind, json.loads(error.body)['errorType']),
                          ('error', 'Function.Bad'))
+        streamed = self.sandbox('stream_error').invoke(b'{}')
+        self.assertEqual((streamed.kind, json.loads(streamed.body)), ('error', {'errorType': 'Function.Late'}))
         init = self.sandbox('init_error').invoke(b'{}')
         self.assertEqual((init.kind, json.loads(init.body)['errorType']),
                          ('init_error', 'Runtime.InitError'))

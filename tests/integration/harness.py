@@ -34,8 +34,8 @@ RESPONSE_LIMIT = emulator.RESPONSE_LIMIT  # 6,291,556 bytes
 ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type'
 INVOCATION_ID_HEADER = 'Lambda-Runtime-Invocation-Id'
 
-EXAMPLE_HANDLERS = ('echo', 'fail', 'fibonacci', 'hello', 'minimal')
-TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'snapstart')
+EXAMPLE_HANDLERS = ('echo', 'fail', 'fibonacci', 'hello', 'minimal', 'stream')
+TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'snapstart', 'stream_script')
 
 WAIT_SECONDS = 10.0    # default bound on waiting for one invocation's answer
 EXIT_SECONDS = 3.0     # "promptly": bound on waiting for the bootstrap to exit
