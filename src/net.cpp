@@ -16,19 +16,24 @@ constexpr Kind ipv4_byte{10, 3, '.', 0}, ipv6_group{16, 4, ':', 1}, port_number{
 static size_t parse_groups(const char* p, const char* end, unsigned char* out, const Kind* kind)
 {
     size_t n = 0;
-    while (p < end) {
-        if (n == 16 || (n && *p++ != kind->separator))
-            return 99;
+    if (p >= end)
+        return 0;
+    for (;;) {
         unsigned long long value;
         size_t digits = read_number({p, static_cast<size_t>(end - p)}, kind->base, kind->max_digits, &value);
         p += digits;
-        if (!digits || value >> (kind->wide ? 16 : 8))
+        unsigned wide = kind->wide;
+        if (!digits || value >> (8 + 8 * wide))
             return 99;
-        if (kind->wide)
-            out[n++] = static_cast<unsigned char>(value >> 8);
+        // The high byte first; a narrow number's low byte then takes its place.
+        out[n] = static_cast<unsigned char>(value >> 8);
+        n += wide;
         out[n++] = static_cast<unsigned char>(value);
+        if (p == end)
+            return n;
+        if (n == 16 || *p++ != kind->separator)
+            return 99;
     }
-    return n;
 }
 
 // "::" at p, both bytes read at once.
@@ -37,6 +42,18 @@ static bool is_double_colon(const char* p)
     unsigned short two;
     __builtin_memcpy(&two, p, 2);
     return two == (':' << 8 | ':');
+}
+
+// [p, end) is "localhost" in any case: all its bytes are letters, so setting
+// the case bit of the text's byte decides.
+static bool is_localhost(const char* p, const char* end)
+{
+    if (end - p != 9)
+        return false;
+    for (int i = 0; i < 9; ++i)
+        if ((p[i] | 0x20) != "localhost"[i])
+            return false;
+    return true;
 }
 
 // Not cloned for main's one static Endpoint: absolute addresses make the copy bigger.
@@ -71,7 +88,8 @@ static bool is_double_colon(const char* p)
     out->authority = {p, static_cast<size_t>(slash - p)};
     out->base_path = {slash, static_cast<size_t>(end - slash)};
     unsigned char* a = out->address;
-    if (parse_groups(colon + 1, slash, a + 2, &port_number) != 2 || !(a[2] | a[3])) // sin_port: network order
+    unsigned short port; // sin_port: network order
+    if (parse_groups(colon + 1, slash, a + 2, &port_number) != 2 || (__builtin_memcpy(&port, a + 2, 2), !port))
         return false;
     const char* host_end = colon;
     bool ipv6 = *p == '[' && host_end[-1] == ']';
@@ -95,9 +113,9 @@ static bool is_double_colon(const char* p)
             return false;
         __builtin_memcpy(a + 24 - tail_len, tail, tail_len);
     } else {
-        if (equals_ignore_case({p, static_cast<size_t>(host_end - p)}, "localhost")) {
-            a[4] = 127;
-            a[7] = 1;
+        if (is_localhost(p, host_end)) {
+            constexpr unsigned loopback = 127 | 1u << 24; // 127.0.0.1 on these little-endian CPUs
+            __builtin_memcpy(a + 4, &loopback, 4);
         } else if (parse_groups(p, host_end, a + 4, &ipv4_byte) != 4) {
             return false;
         }
