@@ -5,6 +5,7 @@
 
 #include "env.h"
 #include "log_context.h"
+#include "sys.h"
 
 namespace wisp {
 
@@ -173,7 +174,37 @@ Verdict invoke_once(Loop& loop)
     return verdict;
 }
 
+// Managed Instances: returns true in each worker, ready to run the loop, and
+// at once with one loop; false in the supervisor once a worker has ended (or
+// none could start), which ends the environment: Lambda replaces it.
+[[gnu::always_inline]] inline bool start_workers(Loop& loop)
+{
+    // Lambda sends 2..1600 (above 999 no more processes could start anyway:
+    // 1,024 processes and threads per environment); anything else is 1.
+    Str value = env("AWS_LAMBDA_MAX_CONCURRENCY");
+    unsigned long long n;
+    if (read_number(value, 10, 3, &n) != value.len || n <= 1)
+        return true;
+    loop.client.reset(); // each worker opens a connection of its own
+    int* worker = g_workers.pids;
+    int pid;
+    do {
+        pid = *worker++ = static_cast<int>(sys::fork());
+        if (pid == 0) {
+            // Killed when the supervisor ends. (Were it to end before this
+            // call, this worker would go on alone: only possible if another
+            // worker ended at once, when the environment is failing anyway.)
+            sys::set_parent_death_signal(sys::sigkill);
+            return true;
+        }
+    } while (pid > 0 && --n);
+    sys::wait(-1);
+    return false;
+}
+
 } // namespace
+
+Workers g_workers;
 
 // Used when the handler defines no init of its own (a definition, not an
 // undefined weak symbol: that would need a GOT entry to hold its null address).
@@ -215,7 +246,7 @@ bool is_safe_request_id(Str id)
         post(loop, nullptr, outcome.status, outcome.type, outcome.text);
         return 1;
     }
-    if (!register_shutdown(loop) || !snapshot_and_restore(loop))
+    if (!register_shutdown(loop) || !snapshot_and_restore(loop) || !start_workers(loop))
         return 1;
     loop.arena_base = loop.arena.mark();
     while (invoke_once(loop) != Verdict::stop) { }

@@ -121,6 +121,16 @@ void error_headers(Loop& loop, Builder& head);
 // "init/error", or "restore/error" once a snapshot was restored.
 Str error_route();
 
+// Managed Instances (AWS_LAMBDA_MAX_CONCURRENCY=N > 1): the first process
+// runs init, then starts N worker processes that each run the loop, and
+// supervises them. Processes, not threads: no state of one invocation can
+// reach another.
+struct Workers {
+    static constexpr int max = 999; // see start_workers
+    int pids[max];                  // as started (a failed start: < 0), then zeros; none in a worker
+};
+extern Workers g_workers;
+
 // The exit status of the process: 0 never happens in practice (the loop runs
 // until the environment is shut down), 1 when the protocol says to stop.
 int run(const net::Endpoint& endpoint, char* memory);

@@ -59,4 +59,38 @@ void exit(int status)
     __builtin_trap(); // cannot happen: exit_group does not return
 }
 
+// Processes and signals.
+long fork()
+{
+    constexpr long sigchld = 17; // the exit signal: a child like fork's; no new stack
+    return syscall2(nr_clone, sigchld, 0);
+}
+
+long getpid() { return syscall0(nr_getpid); }
+
+long getppid() { return syscall0(nr_getppid); }
+
+long wait(int pid) { return syscall4(nr_wait4, pid, 0, 0, 0); }
+
+long kill(int pid, int signal) { return syscall2(nr_kill, pid, i(signal)); }
+
+long set_parent_death_signal(int signal)
+{
+    constexpr long pr_set_pdeathsig = 1;
+    return syscall2(nr_prctl, pr_set_pdeathsig, i(signal));
+}
+
+long on_signal(int signal, void (*handler)(int))
+{
+    struct { // the kernel's struct sigaction
+        void (*handler)(int);
+        unsigned long flags;
+        void (*restorer)();
+        unsigned long mask;
+    } action{handler, sa_restorer, restorer, 0};
+    return syscall4(nr_rt_sigaction, i(signal), p(&action), 0, sizeof action.mask);
+}
+
+long nanosleep(const Timespec* duration) { return syscall2(nr_nanosleep, p(duration), 0); }
+
 } // namespace wisp::sys

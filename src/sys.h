@@ -51,4 +51,22 @@ constexpr long econnreset = -104;
 constexpr long econnaborted = -103;
 constexpr long enotconn = -107;
 
+// Processes and signals: Managed Instances workers and the SIGTERM hook.
+// fork(2) as clone(SIGCHLD): 0 in the child, the child's pid in the parent.
+long fork();
+long getpid();
+long getppid();
+// Waits for the child `pid` (-1: any child) to end; its pid, or -ECHILD.
+long wait(int pid);
+long kill(int pid, int signal);
+// prctl(PR_SET_PDEATHSIG): `signal` comes when the parent process ends.
+long set_parent_death_signal(int signal);
+// Runs `handler` on `signal`, with the signal blocked while it runs.
+long on_signal(int signal, void (*handler)(int));
+long nanosleep(const Timespec* duration);
+
+constexpr int sigkill = 9;
+constexpr int sigterm = 15;
+constexpr long echild = -10;
+
 } // namespace wisp::sys

@@ -32,6 +32,9 @@ from collections.abc import Mapping
 from http import HTTPStatus
 
 API_VERSION = '/2018-06-01'
+EXTENSION_API_VERSION = '/2020-01-01'
+EXTENSION_NAME_HEADER = 'Lambda-Extension-Name'
+EXTENSION_ID_HEADER = 'Lambda-Extension-Identifier'
 FUNCTION_NAME = 'wisp-test'
 REGION = 'us-east-1'
 FUNCTION_ARN = f'arn:aws:lambda:{REGION}:123456789012:function:{FUNCTION_NAME}'
@@ -667,6 +670,12 @@ class RuntimeApi(HttpServer):
     blocked); without, it is answered at once. restore_status is its answer (200 by
     default). restore_errors holds the POST /runtime/restore/error requests (answered 202).
 
+    Extensions API (base_path + '/2020-01-01/extension'): extension_registrations logs the
+    register posts, answered 200 with a fresh Lambda-Extension-Identifier (kept in
+    extension_ids), or with register_status when set; extension_nexts logs the event/next
+    calls, which stay pending (no event is ever sent) until the client goes away or the
+    server stops; an unknown identifier gets 403.
+
     Resets (per invocation, once): 'before_head', 'mid_head' and 'mid_body' reset the
     connection at that point of the /next answer and put the invocation back at the front
     of the queue; 'on_post' resets the connection on the runtime's post without recording
@@ -692,11 +701,18 @@ class RuntimeApi(HttpServer):
         self._invocations = {}
         self._waiters = 0
         self._next_shut_down = False
+        self.extension_registrations = []
+        self.extension_nexts = []
+        self.register_status = None
+        self.extension_ids = []
+        extension_prefix = self.base_path + EXTENSION_API_VERSION + '/extension/'
         prefix = self.base_path + API_VERSION
         self._invocation_prefix = prefix + '/runtime/invocation/'
         self._routes = {
             ('GET', prefix + '/runtime/invocation/next'): self._serve_next,
             ('POST', prefix + '/runtime/init/error'): self._serve_init_error,
+            ('POST', extension_prefix + 'register'): self._serve_extension_register,
+            ('GET', extension_prefix + 'event/next'): self._serve_extension_next,
         }
         self._routes.update({
             ('GET', prefix + '/runtime/restore/next'): self._serve_restore_next,
@@ -898,6 +914,31 @@ class RuntimeApi(HttpServer):
     def _serve_restore_error(self, connection, request):
         self.restore_errors.append(request)
         return self._answer(connection, request, 202, OK_BODY)
+
+    def _serve_extension_register(self, connection, request):
+        self.extension_registrations.append(request)
+        status = self.register_status or (200 if request.headers.get(EXTENSION_NAME_HEADER) else 400)
+        if status != 200:
+            return self._answer(connection, request, status, status_body(status))
+        identifier = str(uuid.uuid4())
+        self.extension_ids.append(identifier)
+        body = json.dumps({'functionName': FUNCTION_NAME, 'functionVersion': '$LATEST',
+                           'handler': 'bootstrap'}).encode()
+        request.status = 200
+        connection.send(http_response(200, body, extra=encode_field(EXTENSION_ID_HEADER, identifier),
+                                      close=request.wants_close))
+        return not request.wants_close
+
+    def _serve_extension_next(self, connection, request):
+        self.extension_nexts.append(request)
+        if request.headers.get(EXTENSION_ID_HEADER) not in self.extension_ids:
+            return self._answer(connection, request, 403,
+                                error_body('Extension.UnknownExtensionIdentifier',
+                                           'unknown Lambda-Extension-Identifier'))
+        with self._changed:
+            while not self.stopping and not connection.peer_closed():
+                self._changed.wait(PEER_CHECK_SECONDS)
+        return False
 
     def _serve_init_error(self, connection, request):
         self.init_errors.append(request)

@@ -521,6 +521,41 @@ class SnapStartTest(unittest.TestCase):
             self.assertEqual(request.body, b'{"errorType":"x"}')
             self.assertEqual(api.init_errors, [])
 
+class ExtensionTest(ApiTestCase):
+
+    def extension_request(self, client, method, route, body=b'', headers=()):
+        client.prefix = self.api.base_path + emulator.EXTENSION_API_VERSION + '/extension'
+        return client.request(method, route, body, headers)
+
+    def test_register_then_event_next_stays_pending(self):
+        reply = self.extension_request(self.client, 'POST', '/register', b'{"events":[]}',
+                                       [('Lambda-Extension-Name', 'probe')])
+        self.assertEqual(reply.status, 200)
+        identifier = reply.headers['lambda-extension-identifier']
+        self.assertEqual(self.api.extension_ids, [identifier])
+        self.assertEqual(reply.json()['functionName'], emulator.FUNCTION_NAME)
+        [register] = self.api.extension_registrations
+        self.assertEqual(register.body, b'{"events":[]}')
+        waiter = self.connect()
+        waiter.sock.settimeout(0.5)
+        waiter.prefix = self.api.base_path + emulator.EXTENSION_API_VERSION + '/extension'
+        waiter.send_request('GET', '/event/next', headers=[('Lambda-Extension-Identifier', identifier)])
+        with self.assertRaises(socket.timeout):
+            waiter.read_reply()
+        [pending] = self.api.extension_nexts
+        self.assertIsNone(pending.status)
+
+    def test_refusals(self):
+        self.assertEqual(self.extension_request(self.client, 'POST', '/register', b'{}').status, 400)
+        reply = self.extension_request(self.client, 'GET', '/event/next',
+                                       headers=[('Lambda-Extension-Identifier', 'unknown')])
+        self.assertEqual(reply.status, 403)
+        self.api.register_status = 500
+        reply = self.extension_request(self.client, 'POST', '/register', b'{}', [('Lambda-Extension-Name', 'x')])
+        self.assertEqual(reply.status, 500)
+        self.assertEqual(self.api.extension_ids, [])
+        self.assertEqual(len(self.api.extension_registrations), 2)
+
 
 class ServerTest(unittest.TestCase):
 

@@ -35,7 +35,7 @@ ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type'
 INVOCATION_ID_HEADER = 'Lambda-Runtime-Invocation-Id'
 
 EXAMPLE_HANDLERS = ('echo', 'fail', 'fibonacci', 'hello', 'minimal', 'stream')
-TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'snapstart', 'stream_script')
+TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'snapstart', 'stream_script', 'workers')
 
 WAIT_SECONDS = 10.0    # default bound on waiting for one invocation's answer
 EXIT_SECONDS = 3.0     # "promptly": bound on waiting for the bootstrap to exit
@@ -73,7 +73,12 @@ _active_pids = set()  # bootstraps of sessions still open (several may be, in on
 
 def child_pids():
     """Pids of the live (not zombie) processes whose parent is this test process."""
-    me = str(os.getpid())
+    return child_pids_of(os.getpid())
+
+
+def child_pids_of(parent):
+    """Pids of the live (not zombie) processes whose parent is parent."""
+    me = str(parent)
     found = []
     for entry in os.listdir('/proc'):
         if not entry.isdigit():
@@ -292,6 +297,24 @@ def run_to_exit(handler, runtime_api=None, unset=(), timeout=EXIT_SECONDS):
         emulator.stop_process(process)
         _, err = process.communicate()
         return None, time.monotonic() - started, err
+
+
+def wait_until(condition, timeout=WAIT_SECONDS, interval=0.02):
+    """Poll condition() until it is true or timeout seconds pass; return its last value."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()) and time.monotonic() < deadline:
+        time.sleep(interval)
+    return value
+
+
+def process_gone(pid):
+    """True when no process has pid, or it is a zombie (ended, not yet reaped)."""
+    try:
+        with open(f'/proc/{pid}/stat', 'rb') as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return True
+    return stat[stat.rfind(b')') + 2:].split()[0] == b'Z'
 
 
 def fill(size, seed=0):

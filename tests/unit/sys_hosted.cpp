@@ -5,9 +5,12 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,5 +107,31 @@ long clock_gettime(int clock, Timespec* out)
 }
 
 void exit(int status) { ::_exit(status); }
+
+// Processes and signals.
+long fork() { return result(::fork()); }
+
+long getpid() { return ::getpid(); }
+
+long getppid() { return ::getppid(); }
+
+long wait(int pid) { return result(::waitpid(pid, nullptr, 0)); }
+
+long kill(int pid, int signal) { return result(::kill(pid, signal)); }
+
+long set_parent_death_signal(int signal) { return result(::prctl(PR_SET_PDEATHSIG, signal)); }
+
+long on_signal(int signal, void (*handler)(int))
+{
+    struct sigaction action { };
+    action.sa_handler = handler;
+    return result(::sigaction(signal, &action, nullptr));
+}
+
+long nanosleep(const Timespec* duration)
+{
+    timespec ts{duration->sec, duration->nsec};
+    return result(::nanosleep(&ts, nullptr));
+}
 
 } // namespace wisp::sys

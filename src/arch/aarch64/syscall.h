@@ -71,4 +71,40 @@ inline long syscall5(long n, long a, long b, long c, long d, long e)
     return x0;
 }
 
+// Processes and signals: Managed Instances workers (runtime.cpp) and the
+// SIGTERM hook (shutdown.cpp).
+enum : long {
+    nr_nanosleep = 101,
+    nr_kill = 129,
+    nr_rt_sigaction = 134,
+    nr_prctl = 167,
+    nr_getpid = 172,
+    nr_getppid = 173,
+    nr_clone = 220,
+    nr_wait4 = 260,
+};
+
+inline long syscall0(long n)
+{
+    register long x8 asm("x8") = n;
+    register long x0 asm("x0");
+    asm volatile("svc #0" : "=r"(x0) : "r"(x8) : "memory");
+    return x0;
+}
+
+inline long syscall4(long n, long a, long b, long c, long d)
+{
+    register long x8 asm("x8") = n;
+    register long x0 asm("x0") = a;
+    register long x1 asm("x1") = b;
+    register long x2 asm("x2") = c;
+    register long x3 asm("x3") = d;
+    asm volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+    return x0;
+}
+
+// A handler returns through the vDSO's sigreturn trampoline: no SA_RESTORER.
+constexpr unsigned long sa_restorer = 0;
+constexpr void (*restorer)() = nullptr;
+
 } // namespace wisp::arch

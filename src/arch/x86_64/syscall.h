@@ -60,4 +60,44 @@ inline long syscall6(long n, long a, long b, long c, long d, long e, long f)
     return r;
 }
 
+// Processes and signals: Managed Instances workers (runtime.cpp) and the
+// SIGTERM hook (shutdown.cpp).
+enum : long {
+    nr_rt_sigaction = 13,
+    nr_rt_sigreturn = 15,
+    nr_nanosleep = 35,
+    nr_getpid = 39,
+    nr_clone = 56,
+    nr_wait4 = 61,
+    nr_kill = 62,
+    nr_getppid = 110,
+    nr_prctl = 157,
+};
+
+inline long syscall0(long n)
+{
+    long r;
+    asm volatile("syscall" : "=a"(r) : "a"(n) : "rcx", "r11", "memory");
+    return r;
+}
+
+inline long syscall4(long n, long a, long b, long c, long d)
+{
+    long r;
+    register long r10 asm("r10") = d;
+    asm volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+    return r;
+}
+
+// x86_64 delivers a signal only with SA_RESTORER: the handler returns to this
+// trampoline, which asks the kernel to restore the interrupted context.
+extern "C" void wisp_sigreturn();
+asm(".pushsection .text.wisp_sigreturn,\"ax\",@progbits\n"
+    "wisp_sigreturn:\n"
+    "  mov $15, %eax\n"
+    "  syscall\n"
+    ".popsection\n");
+constexpr unsigned long sa_restorer = 0x04000000;
+inline void (*const restorer)() = wisp_sigreturn;
+
 } // namespace wisp::arch
