@@ -13,8 +13,9 @@ static unsigned long long load(const char* p)
 
 // Where [p, end) first holds a byte b with (b ^ x) < below, or end; x and
 // below are a byte repeated, below at most 0x80. Eight bytes at a time while
-// eight remain.
-static const char* find(const char* p, const char* end, unsigned long long x, unsigned long long below)
+// eight remain. Called, not inlined: one copy serves line ends and colons.
+[[gnu::noinline]] static const char* find(
+    const char* p, const char* end, unsigned long long x, unsigned long long below)
 {
     if (end - p >= 8) {
         const char* last = end - 8;
@@ -88,7 +89,14 @@ static bool is_http1(unsigned long long word)
 // Applies a header that frames the message; false when it contradicts.
 static bool apply_framing(Str name, Str value, Head* out)
 {
-    if (is_header(name, "content-length")) {
+    // The names, each after its length: one call in a loop, not one per name.
+    const char* known = "\016content-length\021transfer-encoding\012connection";
+    while (!is_header(name, {known + 1, static_cast<size_t>(*known)})) {
+        known += *known + 1;
+        if (!*known)
+            return true;
+    }
+    if (*known == 14) {
         unsigned long long length; // up to a petabyte; anything larger is nonsense here
         if (!parse_decimal(value, 15, &length))
             return false;
@@ -98,11 +106,11 @@ static bool apply_framing(Str name, Str value, Head* out)
             out->framing = Framing::length;
             out->content_length = length;
         }
-    } else if (is_header(name, "transfer-encoding")) {
+    } else if (*known == 17) {
         if (!is_header(value, "chunked")) // the only coding a Runtime API uses
             return false;
         out->framing = Framing::chunked; // overrides Content-Length (RFC 9112 6.3)
-    } else if (is_header(name, "connection") && is_header(value, "close")) {
+    } else if (is_header(value, "close")) {
         out->close = true;
     }
     return true;
@@ -110,40 +118,44 @@ static bool apply_framing(Str name, Str value, Head* out)
 
 Parse parse_head(Str bytes, Head* head, HeaderVisitor visit, void* context)
 {
-    // One search serves two purposes: the end of a line, then its colon.
     const char* p = bytes.ptr;
-    const char* from = p + head->searched;
-    const char* to = bytes.end();
-    unsigned long long x = 0, below = 0x20 * ones; // control characters
-    for (;;) {
-        const char* at = find(from, to, x, below);
+    const char* end = bytes.end();
+    for (;;) { // a line at a time
         const char* line = p + head->parsed;
-        Str name, value;
-        if (!x) {
-            // Control characters (but tab) appear only as the CRLF ending a line.
-            if (at + 1 >= to) {
+        const char* at = p + head->searched;
+        // Control characters (but tab) appear only as the CRLF ending a line.
+        for (;;) {
+            at = find(at, end, 0, 0x20 * ones);
+            if (at + 1 >= end) {
                 head->searched = static_cast<size_t>(at - p);
                 return Parse::partial;
             }
-            from = at + 1;
-            if (*at == '\t')
-                continue;
-            unsigned short crlf;
-            __builtin_memcpy(&crlf, at, 2);
-            if (crlf != ('\n' << 8 | '\r'))
-                return Parse::invalid;
-            head->searched = static_cast<size_t>(at + 2 - p);
-            if (line != p) {
-                if (line == at) {
-                    head->length = head->searched;
-                    return Parse::done;
-                }
-                x = ':' * ones; // look for the colon of the header line [line, at)
-                below = ones;
-                from = line;
-                to = at;
-                continue;
+            if (*at != '\t')
+                break;
+            ++at;
+        }
+        unsigned short crlf;
+        __builtin_memcpy(&crlf, at, 2);
+        if (crlf != ('\n' << 8 | '\r'))
+            return Parse::invalid;
+        head->searched = static_cast<size_t>(at + 2 - p);
+        Str name, value;
+        if (line != p) {
+            if (line == at) {
+                head->length = head->searched;
+                return Parse::done;
             }
+            // A header line [line, at). A name is not empty (else colon[-1] is
+            // the LF before it) and has no blanks around it (a leading blank
+            // would be an obsolete line folding).
+            const char* colon = find(line, at, ':' * ones, ones);
+            if (is_blank(colon[-1]) || colon == at || is_blank(*line))
+                return Parse::invalid;
+            name = {line, static_cast<size_t>(colon - line)};
+            value = trim(colon + 1, at);
+            if (!apply_framing(name, value, head))
+                return Parse::invalid;
+        } else {
             // The status line: HTTP/1.x SP 3DIGIT [SP reason], a code of 100 or
             // more; p[12] is a space or the line's CR.
             unsigned long long status;
@@ -151,23 +163,10 @@ Parse parse_head(Str bytes, Head* head, HeaderVisitor visit, void* context)
                 p[9] == '0' || (p[12] != ' ' && p[12] != '\r'))
                 return Parse::invalid;
             head->status = static_cast<int>(status);
-        } else { // a header line [line, to); `at` is its first colon, or to
-            // A name is not empty (else at[-1] is the LF before it) and has no
-            // blanks around it (a leading blank would be an obsolete line folding).
-            if (is_blank(at[-1]) || at == to || is_blank(*line))
-                return Parse::invalid;
-            name = {line, static_cast<size_t>(at - line)};
-            value = trim(at + 1, to);
-            if (!apply_framing(name, value, head))
-                return Parse::invalid;
         }
         if (visit)
             visit(context, name, value); // an empty name first: a new head begins
         head->parsed = head->searched;
-        from = p + head->searched;
-        to = bytes.end();
-        x = 0;
-        below = 0x20 * ones;
     }
 }
 
