@@ -47,9 +47,10 @@ Builder& Builder::append_int(long long value)
     return append_uint(static_cast<unsigned long long>(-(value + 1)) + 1);
 }
 
-Builder& Builder::append_json_string(Str text)
+Builder& Builder::append_json_string(Str text) { return append(Str("\"")).append_escaped(text).append(Str("\"")); }
+
+Builder& Builder::append_escaped(Str text)
 {
-    append(Str("\""));
     const char* run = text.ptr; // the bytes not yet written need no escape
     for (const char* p = text.ptr;; ++p) {
         unsigned char c = 0;
@@ -74,7 +75,7 @@ Builder& Builder::append_json_string(Str text)
         }
         append(Str(escape, len));
     }
-    return append(Str("\""));
+    return *this;
 }
 
 } // namespace wisp

@@ -1,10 +1,14 @@
 #pragma once
 
-#include <wisp/str.h>
+#include <wisp/handler.h>
 
 namespace wisp {
 
-// The request id log records carry; empty between invocations.
-void set_log_request_id(Str request_id);
+// Reads AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL; main calls it first.
+void configure_log();
+
+// The invocation whose request and tenant ids records carry; null between
+// invocations.
+void set_log_invocation(const Invocation* invocation);
 
 } // namespace wisp

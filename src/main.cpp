@@ -3,6 +3,7 @@
 #include <wisp/log.h>
 
 #include "env.h"
+#include "log_context.h"
 #include "main.h"
 #include "runtime.h"
 
@@ -21,6 +22,7 @@ int main(char** envp)
         return 1;
     }
     set_environment(envp);
+    configure_log();
     // The variable's name is the start of the message that rejects its value.
     constexpr Str rejected =
         "AWS_LAMBDA_RUNTIME_API must be [http://]host:port[/path] with an IP or localhost host, not \"";

@@ -153,7 +153,7 @@ Verdict invoke_once(Loop& loop)
         return Verdict::go_on;
     }
     inv.body = next.body;
-    set_log_request_id(inv.request_id);
+    set_log_invocation(&inv);
     set_trace_variable(inv.trace_id);
     loop.out.clear();
     Outcome outcome =
@@ -170,7 +170,7 @@ Verdict invoke_once(Loop& loop)
     verdict =
         streamed < 0 ? post(loop, &inv, outcome.status, outcome.type, outcome.text) : static_cast<Verdict>(streamed);
     loop.arena.reset_to(loop.arena_base);
-    set_log_request_id({});
+    set_log_invocation(nullptr);
     return verdict;
 }
 

@@ -35,7 +35,7 @@ ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type'
 INVOCATION_ID_HEADER = 'Lambda-Runtime-Invocation-Id'
 
 EXAMPLE_HANDLERS = ('echo', 'fail', 'fibonacci', 'hello', 'minimal', 'stream')
-TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'snapstart', 'stream_script', 'workers')
+TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'log_levels', 'snapstart', 'stream_script', 'workers')
 
 WAIT_SECONDS = 10.0    # default bound on waiting for one invocation's answer
 EXIT_SECONDS = 3.0     # "promptly": bound on waiting for the bootstrap to exit
