@@ -7,13 +7,15 @@ namespace wisp {
 static char** g_environment;
 static char** g_trace_slot;
 
-// The length of the name when `entry` is name=..., else 0.
-static size_t is_entry(const char* entry, Str name)
+// The value when `entry` is name=value, else null. Inlined: the call cost
+// more than the loop.
+[[gnu::always_inline]] static inline const char* value_of(const char* entry, Str name)
 {
-    size_t i = 0;
-    while (i < name.len && entry[i] == name.ptr[i])
-        ++i;
-    return i == name.len && entry[i] == '=' ? i : 0;
+    for (char c : name) {
+        if (*entry++ != c)
+            return nullptr;
+    }
+    return name.len && *entry == '=' ? entry + 1 : nullptr; // no variable has an empty name
 }
 
 void set_environment(char** envp)
@@ -23,7 +25,7 @@ void set_environment(char** envp)
     // the place after the last entry is the trace slot, null (unset) for now.
     char** out = envp - 1;
     for (char** entry = envp; *entry; ++entry) {
-        if (!is_entry(*entry, {"_X_AMZN_TRACE_ID=", 16}))
+        if (!value_of(*entry, {"_X_AMZN_TRACE_ID=", 16}))
             *out++ = *entry;
     }
     out[0] = out[1] = nullptr; // out[1] is at most the old terminator
@@ -50,8 +52,8 @@ char** environment() { return g_environment; }
 Str env(Str name)
 {
     for (char** entry = g_environment; *entry; ++entry) {
-        if (size_t n = is_entry(*entry, name))
-            return Str::from_cstr(*entry + n + 1);
+        if (const char* value = value_of(*entry, name))
+            return Str::from_cstr(value);
     }
     return {};
 }

@@ -9,14 +9,18 @@
 
 namespace wisp {
 
-extern "C" char wisp_memory[]; // linker/wisp.ld: where the globals are
+// linker/wisp.ld: where the image starts. The loop's regions, then the
+// globals (the top Layout::globals bytes) are mapped right below it, the
+// length rounded up to 64 KiB: then it is one instruction on aarch64.
+constexpr unsigned long image_base = 0x10000000;
+constexpr size_t mapped = (Layout::globals + Layout::total + 0xffff) & ~size_t{0xffff};
 
 int main(char** envp)
 {
     // First: the globals live in this mapping. Without them the logger cannot
     // run, so its one failure is reported by hand.
-    long memory = sys::map(wisp_memory, Layout::globals + Layout::total);
-    if (memory != reinterpret_cast<long>(wisp_memory)) {
+    auto* memory = reinterpret_cast<char*>(image_base - mapped);
+    if (sys::map(memory, mapped) != reinterpret_cast<long>(memory)) {
         constexpr Str failed = "wisp: mmap failed\n";
         sys::write(2, failed.ptr, failed.len);
         return 1;
@@ -33,7 +37,7 @@ int main(char** envp)
         log_parts(Level::fatal, parts, 3);
         return 1;
     }
-    return run(endpoint, wisp_memory + Layout::globals);
+    return run(endpoint, memory); // the loop's regions; the globals are at its top
 }
 
 } // namespace wisp

@@ -9,8 +9,14 @@ using namespace arch;
 
 static long p(const void* ptr) { return reinterpret_cast<long>(ptr); }
 static long n(size_t value) { return static_cast<long>(value); }
-// The kernel reads an int argument from the low half of its register.
-static long i(int value) { return static_cast<unsigned>(value); }
+// The kernel reads an int argument from the low half of its register, so
+// the high half is left as it is: extending it would cost an instruction.
+static long i(int value)
+{
+    long in_register;
+    asm("" : "=r"(in_register) : "0"(value));
+    return in_register;
+}
 
 long read(int fd, void* buffer, size_t len) { return syscall3(nr_read, i(fd), p(buffer), n(len)); }
 
@@ -18,7 +24,7 @@ long write(int fd, const void* buffer, size_t len) { return syscall3(nr_write, i
 
 long send(int fd, const IoVec* iov, int count)
 {
-    struct {
+    struct { // the kernel's struct user_msghdr
         const void* name;
         unsigned name_len;
         const IoVec* iov;
@@ -26,7 +32,14 @@ long send(int fd, const IoVec* iov, int count)
         const void* control;
         size_t control_len;
         int flags;
-    } message{nullptr, 0, iov, static_cast<size_t>(count), nullptr, 0, 0};
+    } message;
+    // Only what sendmsg reads is set: without a name the kernel takes its
+    // length as 0, without control data (length 0) it ignores the pointer,
+    // and it ignores flags. Clearing the whole header costs more.
+    message.name = nullptr;
+    message.iov = iov;
+    message.iov_len = static_cast<size_t>(count);
+    message.control_len = 0;
     constexpr long msg_nosignal = 0x4000;
     return syscall3(nr_sendmsg, i(fd), p(&message), msg_nosignal);
 }
@@ -70,14 +83,14 @@ long getpid() { return syscall0(nr_getpid); }
 
 long getppid() { return syscall0(nr_getppid); }
 
-long wait(int pid) { return syscall4(nr_wait4, pid, 0, 0, 0); }
+long wait(int pid) { return syscall4(nr_wait4, i(pid), 0, 0, 0); }
 
-long kill(int pid, int signal) { return syscall2(nr_kill, pid, i(signal)); }
+long kill(int pid, int signal) { return syscall2(nr_kill, i(pid), i(signal)); }
 
 long set_parent_death_signal(int signal)
 {
     constexpr long pr_set_pdeathsig = 1;
-    return syscall2(nr_prctl, pr_set_pdeathsig, i(signal));
+    return syscall2(nr_prctl, pr_set_pdeathsig, static_cast<long>(signal)); // an unsigned long argument
 }
 
 long on_signal(int signal, void (*handler)(int))
