@@ -106,4 +106,9 @@ long on_signal(int signal, void (*handler)(int))
 
 long nanosleep(const Timespec* duration) { return syscall2(nr_nanosleep, p(duration), 0); }
 
+long exec(const char* path, const char* const* argv, char* const* envp)
+{
+    return syscall3(nr_execve, p(path), p(argv), p(envp));
+}
+
 } // namespace wisp::sys

@@ -64,6 +64,8 @@ long set_parent_death_signal(int signal);
 // Runs `handler` on `signal`, with the signal blocked while it runs.
 long on_signal(int signal, void (*handler)(int));
 long nanosleep(const Timespec* duration);
+// execve(2): returns only on failure. Pass wisp::environment() as envp.
+long exec(const char* path, const char* const* argv, char* const* envp);
 
 constexpr int sigkill = 9;
 constexpr int sigterm = 15;

@@ -4,6 +4,7 @@
 import json
 import os
 import sys
+import tempfile
 import time
 
 sys.dont_write_bytecode = True
@@ -26,8 +27,8 @@ def cause_document(size=0):
 
 
 class TraceVariable(harness.IntegrationCase):
-    def context_of(self, session, **options):
-        return self.assert_response(session.submit(b'{}', **options)).json()
+    def context_of(self, session, body=b'{}', **options):
+        return self.assert_response(session.submit(body, **options)).json()
 
     def test_set_from_the_header_for_every_invocation(self):
         session = self.start('context')
@@ -66,6 +67,22 @@ class TraceVariable(harness.IntegrationCase):
                 b'Content-Length: %d\r\n\r\n' % len(body))
         invocation = session.submit(b'', request_id='raw-1', raw_next=head + body)
         self.assertEqual(self.assert_response(invocation).json()['env_trace'], 'Root=1-tight')
+
+
+    def test_seen_by_child_processes(self):
+        session = self.start('context', extra_env={'_X_AMZN_TRACE_ID': 'Root=1-inherited'})
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, 'trace')
+            for headers, seen in (({TRACE_HEADER: 'Root=1-5759e988-bd862e3f;Sampled=1'}, 'Root=1-5759e988-bd862e3f;Sampled=1'),
+                                  ({}, 'unset'),
+                                  ({TRACE_HEADER: 'Root=1-second'}, 'Root=1-second')):
+                with self.subTest(seen=seen):
+                    options = {'headers': headers} if headers else {'omit': [TRACE_HEADER]}
+                    answer = self.context_of(session, body=json.dumps({'spawn': path}), **options)
+                    self.assertGreater(answer['child'], 0, answer)
+                    with open(path) as f:
+                        self.assertEqual(f.read(), seen)
+                    os.unlink(path)
 
 
 class RemainingTime(harness.IntegrationCase):

@@ -134,4 +134,9 @@ long nanosleep(const Timespec* duration)
     return result(::nanosleep(&ts, nullptr));
 }
 
+long exec(const char* path, const char* const* argv, char* const* envp)
+{
+    return result(::execve(path, const_cast<char* const*>(argv), envp));
+}
+
 } // namespace wisp::sys

@@ -71,8 +71,8 @@ inline long syscall5(long n, long a, long b, long c, long d, long e)
     return x0;
 }
 
-// Processes and signals: Managed Instances workers (runtime.cpp) and the
-// SIGTERM hook (shutdown.cpp).
+// Processes and signals: Managed Instances workers (runtime.cpp), the SIGTERM
+// hook (shutdown.cpp), and handlers that start programs (execve).
 enum : long {
     nr_nanosleep = 101,
     nr_kill = 129,
@@ -81,6 +81,7 @@ enum : long {
     nr_getpid = 172,
     nr_getppid = 173,
     nr_clone = 220,
+    nr_execve = 221,
     nr_wait4 = 260,
 };
 

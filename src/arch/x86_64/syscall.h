@@ -60,14 +60,15 @@ inline long syscall6(long n, long a, long b, long c, long d, long e, long f)
     return r;
 }
 
-// Processes and signals: Managed Instances workers (runtime.cpp) and the
-// SIGTERM hook (shutdown.cpp).
+// Processes and signals: Managed Instances workers (runtime.cpp), the SIGTERM
+// hook (shutdown.cpp), and handlers that start programs (execve).
 enum : long {
     nr_rt_sigaction = 13,
     nr_rt_sigreturn = 15,
     nr_nanosleep = 35,
     nr_getpid = 39,
     nr_clone = 56,
+    nr_execve = 59,
     nr_wait4 = 61,
     nr_kill = 62,
     nr_getppid = 110,
