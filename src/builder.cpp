@@ -14,8 +14,10 @@ bool Builder::reserve(size_t count)
 Builder& Builder::append(Str bytes)
 {
     if (reserve(bytes.len) && bytes.len) { // an empty Str may hold a null pointer, which memcpy must not get
-        __builtin_memcpy(m_buffer + m_len, bytes.ptr, bytes.len);
+        // The length first: nothing but this is needed after the copy.
+        char* to = m_buffer + m_len;
         m_len += bytes.len;
+        __builtin_memcpy(to, bytes.ptr, bytes.len);
     }
     return *this;
 }
@@ -47,20 +49,20 @@ Builder& Builder::append_int(long long value)
     return append_uint(static_cast<unsigned long long>(-(value + 1)) + 1);
 }
 
-Builder& Builder::append_json_string(Str text) { return append(Str("\"")).append_escaped(text).append(Str("\"")); }
-
-Builder& Builder::append_escaped(Str text)
+Builder& Builder::append_json_string(Str text)
 {
+    append(Str("\""));
+    const char* end = text.end();
     const char* run = text.ptr; // the bytes not yet written need no escape
-    for (const char* p = text.ptr;; ++p) {
+    for (const char* p = run;; ++p) {
         unsigned char c = 0;
-        if (p < text.end()) {
+        if (p < end) {
             c = static_cast<unsigned char>(*p);
             if (c >= 0x20 && c != '"' && c != '\\')
                 continue;
         }
         append(Str(run, static_cast<size_t>(p - run)));
-        if (p == text.end())
+        if (p == end)
             break;
         // A backslash before " and \, which start the next run; any control
         // character as \u00XX: one rule, valid everywhere.
@@ -75,7 +77,7 @@ Builder& Builder::append_escaped(Str text)
         }
         append(Str(escape, len));
     }
-    return *this;
+    return append(Str("\""));
 }
 
 } // namespace wisp

@@ -15,14 +15,16 @@ constinit unsigned char g_threshold;
 constinit bool g_json;
 constinit const Invocation* g_invocation;
 
-// The level's name between tabs: six bytes apart, but INFO and WARN are one
-// shorter.
-Str tabbed_name(unsigned index)
+// The level's name: five letters, but INFO and WARN have four.
+Str level_name(unsigned index)
 {
-    const char* names = "\tTRACE\tDEBUG\tINFO\tWARN\tERROR\tFATAL\t";
+    const char* names = "TRACEDEBUGINFOWARNERRORFATAL";
     bool short_name = index == 2 || index == 3;
-    return {names + index * 6 - (index > 2) - (index > 3), short_name ? 6u : 7u};
+    return {names + index * 5 - (index > 2) - (index > 3), short_name ? 4u : 5u};
 }
+
+Builder& append_text(Builder& out, Str text) { return out.append(text); }
+Builder& append_json(Builder& out, Str text) { return out.append_json_string(text); }
 
 } // namespace
 
@@ -34,9 +36,9 @@ void configure_log()
     Str format = env("AWS_LAMBDA_LOG_FORMAT");
     g_json = !format.empty() && (format.byte(0) | 0x20) == 'j';
     Str level = env("AWS_LAMBDA_LOG_LEVEL");
-    unsigned first = level.empty() ? 'I' : level.byte(0) & 0xdf;
+    char first = level.empty() ? 'I' : static_cast<char>(level.byte(0) & 0xdf);
     Str initials = "TDIWEF";
-    size_t index = initials.find(static_cast<char>(first));
+    size_t index = initials.find(first);
     g_threshold = static_cast<unsigned char>(index < initials.len ? index : 2);
 }
 
@@ -52,40 +54,53 @@ bool log_enabled(Level level) { return static_cast<unsigned>(level) >= g_thresho
     // Messages are cut at 16 KiB: even escaped six bytes for one, they fit.
     constexpr size_t message_limit = 16 * 1024;
     static char line[6 * message_limit + 1024];
+    static char text[message_limit];
     char stamp[24];
     format_timestamp(stamp, now_ms());
-    Str name = tabbed_name(static_cast<unsigned>(level));
-    Str request_id;
-    Str tenant_id;
+    // Indexed by the field numbers in the formats below; 0 ends the record.
+    Str fields[6] = {{}, {stamp, 24}, {}, {}, level_name(static_cast<unsigned>(level)), {text, 0}};
     if (g_invocation) {
-        request_id = g_invocation->request_id; // [A-Za-z0-9-] only: no escapes needed
-        tenant_id = g_invocation->tenant_id;
+        fields[2] = g_invocation->request_id; // [A-Za-z0-9-] only: no escapes needed
+        fields[3] = g_invocation->tenant_id;
+    }
+    // The message gathered whole, so that it is written (and escaped) like any
+    // other field.
+    size_t length = 0;
+    for (size_t p = 0; p < count; ++p) {
+        Str part = clip(parts[p], message_limit - length);
+        char* to = text + length;
+        length += part.len;
+        if (part.len) // an empty Str may hold a null pointer, which memcpy must not get
+            __builtin_memcpy(to, part.ptr, part.len);
     }
     bool json = g_json;
-    // The same fields in the same order in both formats; JSON adds tenantId.
+    if (!json) {
+        // One record is one line (JSON escapes CR and LF).
+        for (size_t i = 0; i < length; ++i) {
+            if (text[i] == '\n' || text[i] == '\r')
+                text[i] = ' ';
+        }
+    }
+    fields[5].len = length;
+    // The same fields in the same order in both formats; JSON adds tenantId,
+    // only when there is one. Every JSON field is a JSON string, escaped: the
+    // escape leaves the fixed ones as they are.
+    const char* format =
+        json ? "{\"timestamp\":\1,\"requestId\":\2,\"tenantId\":\3,\"level\":\4,\"message\":\5}\n" : "\1\t\2\t\4\t\5\n";
+    auto emit = json ? append_json : append_text;
     Builder out(line, sizeof line);
-    out.append(json ? Str("{\"timestamp\":\"") : Str()).append({stamp, 24});
-    out.append(json ? Str("\",\"requestId\":\"") : Str("\t")).append(request_id);
-    if (json && !tenant_id.empty())
-        out.append("\",\"tenantId\":\"").append_escaped(tenant_id);
-    out.append(json ? Str("\",\"level\":\"") : Str("\t")).append(name.sub(1, name.len - 2));
-    out.append(json ? Str("\",\"message\":\"") : Str("\t"));
-    size_t message = out.size();
-    size_t left = message_limit;
-    for (size_t p = 0; p < count; ++p) {
-        Str part = clip(parts[p], left);
-        left -= part.len;
-        if (json)
-            out.append_escaped(part);
-        else
-            out.append(part);
+    for (const char* run = format;; ++format) {
+        unsigned char field = static_cast<unsigned char>(*format);
+        if (field > 5)
+            continue;
+        if (!fields[3].empty() || field != 3) { // no tenantId without a tenant
+            out.append(Str(run, static_cast<size_t>(format - run)));
+            if (!field)
+                break;
+            emit(out, fields[field]);
+        }
+        run = format + 1;
     }
-    // One record is one line (JSON has escaped CR and LF already).
-    for (char* c = line + message; c < line + out.size(); ++c) {
-        if (*c == '\n' || *c == '\r')
-            *c = ' ';
-    }
-    out.append(json ? Str("\"}\n") : Str("\n"));
     sys::write(2, line, out.size());
 }
 

@@ -18,8 +18,6 @@ public:
     // with a backslash, control characters as \u00XX, bytes >= 0x80 passed
     // through unchanged.
     Builder& append_json_string(Str text);
-    // The same without the quotes.
-    Builder& append_escaped(Str text);
 
     Str view() const { return {m_buffer, m_len}; }
     size_t size() const { return m_len; }
