@@ -11,14 +11,17 @@ namespace wisp {
 
 constexpr int max_next_failures = 3; // refused or unreadable /next answers in a row
 
-Verdict judge(Loop& loop, Reply reply, int status, int expected, Str route)
+Verdict judge(Loop& loop, Reply reply, int expected, Str route)
 {
+    int status = loop.message.head.status;
     if (reply == Reply::ok && status == expected)
         return Verdict::go_on;
     char text[] = "HTTP 000 on ";
     Str what = "connection lost on ";
     Level level = Level::fatal;
     if (reply == Reply::ok) {
+        // Not unrolled: three copies of the digit step cost more.
+#pragma GCC unroll 0
         for (int i = 7, n = status; i > 4; --i, n /= 10) // a status is 3 digits
             text[i] = static_cast<char>('0' + n % 10);
         what = text;
@@ -39,7 +42,7 @@ bool is_header_value(Str value, size_t max)
     if (value.empty() || value.len > max)
         return false;
     for (size_t i = 0; i < value.len; ++i) {
-        if (value.byte(i) < 0x20 || value.byte(i) >= 0x7f)
+        if (value.byte(i) - 0x20u > 0x7eu - 0x20u) // one compare: below 0x20 wraps around
             return false;
     }
     return true;
@@ -93,44 +96,88 @@ Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str tex
     sys::IoVec iov[2] = {{head.view().ptr, head.size()}, {text.ptr, text.len}};
     Message& answer = loop.message;
     Reply reply = loop.client.exchange(iov, 2, {loop.answer(), Layout::answer, nullptr, nullptr}, &answer);
-    return judge(loop, reply, answer.head.status, 202, tail) == Verdict::stop ? Verdict::stop : Verdict::go_on;
+    return judge(loop, reply, 202, tail);
 }
 
 namespace {
 
+// A failure the runtime reports itself, packed into one literal: the type's
+// length, the type, the message's length, the message. A pointer to it is
+// cheaper to pick than the four words of an Outcome.
+template <size_t T, size_t M>
+struct Packed {
+    char bytes[T + M];
+};
+
+template <size_t T, size_t M>
+consteval Packed<T, M> pack(const char (&type)[T], const char (&text)[M])
+{
+    static_assert(T <= 128 && M <= 128);
+    Packed<T, M> packed{};
+    packed.bytes[0] = T - 1;
+    for (size_t i = 0; i + 1 < T; ++i)
+        packed.bytes[1 + i] = type[i];
+    packed.bytes[T] = M - 1;
+    for (size_t i = 0; i + 1 < M; ++i)
+        packed.bytes[T + 1 + i] = text[i];
+    return packed;
+}
+
+constexpr auto event_too_large = pack("Runtime.EventTooLarge", "event too large");
+constexpr auto response_too_large = pack("Function.ResponseSizeTooLarge", "response over 6291556 bytes");
+constexpr auto arena_exhausted = pack("Runtime.ArenaExhausted", "arena exhausted");
+constexpr auto invalid_content_type =
+    pack("Runtime.InvalidContentType", "content type not 1-256 printable ASCII bytes");
+
+Outcome unpack(const char* packed)
+{
+    size_t type = static_cast<unsigned char>(packed[0]);
+    return failure({packed + 1, type}, {packed + 2 + type, static_cast<unsigned char>(packed[1 + type])});
+}
+
 // Fills the Invocation from the /next headers.
 void on_header(void* context, Str name, Str value)
 {
-    // The Strs set from "Lambda-Runtime-" headers, one after another: the
-    // length of the name after the prefix, the Str's index in Invocation, the name.
-    static constexpr const char* fields = "\16\0aws-request-id"
-                                          "\24\3invoked-function-arn"
-                                          "\10\4trace-id"
-                                          "\16\5client-context"
-                                          "\20\6cognito-identity"
-                                          "\15\7aws-tenant-id"
-                                          "\15\10invocation-id";
+    // The Strs set from headers, one after another: the length of the name,
+    // the Str's index in Invocation, the name. First the "Lambda-Runtime-"
+    // headers (after the prefix; index 9 is deadline_ms, a number), then the
+    // one other header, each list ended by a 0.
+    static constexpr char fields[] = "\16\0aws-request-id"
+                                     "\24\3invoked-function-arn"
+                                     "\10\4trace-id"
+                                     "\16\5client-context"
+                                     "\20\6cognito-identity"
+                                     "\15\7aws-tenant-id"
+                                     "\15\10invocation-id"
+                                     "\13\11deadline-ms"
+                                     "\0"
+                                     "\14\2content-type";
     constexpr auto at = [](size_t offset) { return offset / sizeof(Str); };
-    static_assert(at(offsetof(Invocation, request_id)) == 0 && at(offsetof(Invocation, function_arn)) == 3 &&
-        at(offsetof(Invocation, trace_id)) == 4 && at(offsetof(Invocation, client_context)) == 5 &&
-        at(offsetof(Invocation, cognito_identity)) == 6 && at(offsetof(Invocation, tenant_id)) == 7 &&
-        at(offsetof(Invocation, invocation_id)) == 8);
+    static_assert(at(offsetof(Invocation, request_id)) == 0 && at(offsetof(Invocation, content_type)) == 2 &&
+        at(offsetof(Invocation, function_arn)) == 3 && at(offsetof(Invocation, trace_id)) == 4 &&
+        at(offsetof(Invocation, client_context)) == 5 && at(offsetof(Invocation, cognito_identity)) == 6 &&
+        at(offsetof(Invocation, tenant_id)) == 7 && at(offsetof(Invocation, invocation_id)) == 8 &&
+        at(offsetof(Invocation, deadline_ms)) == 9);
     auto* inv = static_cast<Invocation*>(context);
     if (name.empty()) {
         *inv = Invocation{};
-    } else if (http::is_header(name, "content-type")) {
-        inv->content_type = value;
-    } else if (name.len > 15 && http::is_header({name.ptr, 15}, "lambda-runtime-")) {
+        return;
+    }
+    static_assert(fields[sizeof fields - 15] == 12);
+    auto* f = reinterpret_cast<const unsigned char*>(fields + sizeof fields - 15); // content-type
+    if (name.len > 15 && http::is_header({name.ptr, 15}, "lambda-runtime-")) {
         name = {name.ptr + 15, name.len - 15};
-        unsigned long long ms;
-        if (http::is_header(name, "deadline-ms") && read_number(value, 10, 18, &ms) == value.len)
-            inv->deadline_ms = static_cast<long long>(ms);
-        for (const char* f = fields; *f; f += 2 + *f) {
-            if (http::is_header(name, {f + 2, static_cast<size_t>(*f)})) {
-                *reinterpret_cast<Str*>(reinterpret_cast<char*>(inv) + sizeof(Str) * static_cast<unsigned char>(f[1])) =
-                    value;
-                break;
-            }
+        f = reinterpret_cast<const unsigned char*>(fields);
+    }
+    for (; *f; f += 2 + *f) {
+        if (http::is_header(name, {reinterpret_cast<const char*>(f + 2), *f})) {
+            unsigned index = f[1];
+            unsigned long long ms;
+            if (index != 9)
+                *reinterpret_cast<Str*>(reinterpret_cast<char*>(inv) + sizeof(Str) * index) = value;
+            else if (read_number(value, 10, 18, &ms) == value.len)
+                inv->deadline_ms = static_cast<long long>(ms);
+            break;
         }
     }
 }
@@ -140,7 +187,7 @@ Verdict invoke_once(Loop& loop)
     Invocation& inv = loop.inv;
     Message& next = loop.message;
     Reply reply = loop.client.exchange(&loop.get_next, 1, {loop.receive(), Layout::receive, on_header, &inv}, &next);
-    Verdict verdict = judge(loop, reply, next.head.status, 200, next_route());
+    Verdict verdict = judge(loop, reply, 200, next_route());
     if (verdict == Verdict::retry && ++loop.next_failures == max_next_failures) {
         log(Level::fatal, "/next failed 3 times in a row");
         verdict = Verdict::stop;
@@ -156,16 +203,23 @@ Verdict invoke_once(Loop& loop)
     set_log_invocation(&inv);
     set_trace_variable(inv.trace_id);
     loop.out.clear();
-    Outcome outcome =
-        next.too_large ? failure("Runtime.EventTooLarge", "event too large") : handle(inv, loop.arena, loop.out);
-    if (outcome.status == Status::success) {
-        if (loop.out.overflowed())
-            outcome = failure("Function.ResponseSizeTooLarge", "response over 6291556 bytes");
-        else if (loop.arena.exhausted())
-            outcome = failure("Runtime.ArenaExhausted", "arena exhausted");
-        else if (!is_header_value(outcome.type, 256))
-            outcome = failure("Runtime.InvalidContentType", "content type not 1-256 printable ASCII bytes");
+    const char* why = nullptr;
+    Outcome outcome;
+    if (next.too_large) {
+        why = event_too_large.bytes;
+    } else {
+        outcome = handle(inv, loop.arena, loop.out);
+        if (outcome.status == Status::success) {
+            if (loop.out.overflowed())
+                why = response_too_large.bytes;
+            else if (loop.arena.exhausted())
+                why = arena_exhausted.bytes;
+            else if (!is_header_value(outcome.type, 256))
+                why = invalid_content_type.bytes;
+        }
     }
+    if (why)
+        outcome = unpack(why);
     int streamed = finish_stream(loop, outcome);
     verdict =
         streamed < 0 ? post(loop, &inv, outcome.status, outcome.type, outcome.text) : static_cast<Verdict>(streamed);
@@ -220,8 +274,8 @@ bool is_safe_request_id(Str id)
     if (id.empty() || id.len > 128)
         return false;
     for (size_t i = 0; i < id.len; ++i) {
-        unsigned char c = id.byte(i);
-        if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '-'))
+        unsigned c = id.byte(i); // unsigned int: no truncation after each subtraction
+        if (c - '0' > 9 && (c | 0x20) - 'a' > 25 && c != '-')
             return false;
     }
     return true;
@@ -233,7 +287,7 @@ bool is_safe_request_id(Str id)
     char* requests = memory + Layout::receive;
     Loop loop{Client(endpoint), memory,
         Arena(requests + Layout::requests + Layout::body + Layout::answer, Layout::arena),
-        Builder(requests + Layout::requests, Layout::body), {}};
+        Builder(requests + Layout::requests, response_limit), {}};
     Builder get(requests, Layout::requests);
     get.append("GET ").append(endpoint.base_path).append(next_request());
     get.append(endpoint.authority).append("\r\n\r\n");
@@ -241,7 +295,7 @@ bool is_safe_request_id(Str id)
 
     Outcome outcome = init(loop.arena);
     if (outcome.status == Status::success && loop.arena.exhausted())
-        outcome = failure("Runtime.ArenaExhausted", "arena exhausted");
+        outcome = unpack(arena_exhausted.bytes);
     if (outcome.status == Status::failure) {
         post(loop, nullptr, outcome.status, outcome.type, outcome.text);
         return 1;

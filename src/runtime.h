@@ -15,12 +15,13 @@ namespace wisp {
 constexpr size_t response_limit = 6 * 1024 * 1024 + 100;
 
 // The one mapping the loop works in, region by region in this order. Pages
-// are committed only when touched.
+// are committed only when touched. Sizes are whole pages (body rounds
+// response_limit up): then one aarch64 add reaches each region.
 struct Layout {
-    static constexpr size_t receive = 6 * 1024 * 1024 + 128 * 1024; // /next: head and a 6 MiB event
-    static constexpr size_t requests = 512 * 1024;                  // request heads and error bodies
-    static constexpr size_t body = response_limit;                  // the handler's Builder
-    static constexpr size_t answer = 16 * 1024;                     // answers to posts
+    static constexpr size_t receive = 6 * 1024 * 1024 + 128 * 1024;         // /next: head and a 6 MiB event
+    static constexpr size_t requests = 512 * 1024;                          // request heads and error bodies
+    static constexpr size_t body = (response_limit + 4095) & ~size_t{4095}; // the handler's Builder
+    static constexpr size_t answer = 16 * 1024;                             // answers to posts
     static constexpr size_t arena = 64 * 1024 * 1024;
     static constexpr size_t total = receive + requests + body + answer + arena;
     // Before all that, at wisp_memory, the globals (linker/wisp.ld checks they fit).
@@ -59,13 +60,14 @@ inline Loop& Loop::of(const Invocation& inv)
 
 enum class Verdict : unsigned char { go_on, stop, retry };
 
-// What an answer means for the loop: the expected status goes on; the
-// connection lost or a 5xx ("container error") stops; anything else is
-// logged and retried (an unreadable answer also drops the connection).
-Verdict judge(Loop& loop, Reply reply, int status, int expected, Str route);
+// What the answer in loop.message means for the loop: the expected status
+// goes on; the connection lost or a 5xx ("container error") stops; anything
+// else is logged and retried (an unreadable answer also drops the connection).
+Verdict judge(Loop& loop, Reply reply, int expected, Str route);
 
 // Posts the outcome of inv, or with inv null an error on error_route(), and
-// judges the answer against 202: stop, or go on.
+// returns judge()'s verdict on the answer against 202 (a retry only logs:
+// nothing is posted again, and the loop goes on as for go_on).
 Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str text);
 
 // Everything but CTLs and non-ASCII, 1..max bytes: safe inside a header value.

@@ -72,7 +72,7 @@ bool register_shutdown(Loop& loop)
     sys::IoVec request = {head.view().ptr, head.size()};
     Str id;
     Reply reply = loop.client.exchange(&request, 1, {loop.answer(), Layout::answer, on_header, &id}, &loop.message);
-    Verdict verdict = judge(loop, reply, loop.message.head.status, 200, register_route());
+    Verdict verdict = judge(loop, reply, 200, register_route());
     if (verdict == Verdict::stop)
         return false;
     if (verdict == Verdict::retry || !is_header_value(id, 256)) {

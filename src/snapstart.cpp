@@ -82,7 +82,7 @@ bool snapshot_and_restore(Loop& loop)
     Reply reply = loop.client.exchange(&request, 1, {loop.answer(), Layout::answer, nullptr, nullptr}, &loop.message);
     // Anything but 200 is final: retrying cannot make a snapshot, and running
     // on without one would skip the after-restore hooks. judge() logs why.
-    if (judge(loop, reply, loop.message.head.status, 200, "/restore/next") != Verdict::go_on)
+    if (judge(loop, reply, 200, "/restore/next") != Verdict::go_on)
         return false;
     // The socket predates the snapshot, so it is stale in every restored
     // copy: the next request opens a fresh connection.

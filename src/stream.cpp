@@ -148,7 +148,7 @@ int finish_stream(Loop& loop, const Outcome& outcome)
         log(Level::error, "connection lost awaiting the answer to a stream");
         return static_cast<int>(Verdict::go_on);
     }
-    Verdict verdict = judge(loop, reply, answer.head.status, 202, "/response");
+    Verdict verdict = judge(loop, reply, 202, "/response");
     return static_cast<int>(verdict == Verdict::stop ? Verdict::stop : Verdict::go_on);
 }
 

@@ -1,10 +1,12 @@
-// The request id guard: only [A-Za-z0-9-]{1,128} may reach a request line.
+// The request id guard: only [A-Za-z0-9-]{1,128} may reach a request line;
+// and the header value guard: 1..max bytes of 0x20..0x7e.
 #include "runtime.h"
 
 #include <wisp/handler.h>
 
 #include "kit.h"
 
+using wisp::is_header_value;
 using wisp::is_safe_request_id;
 using wisp::Str;
 
@@ -72,4 +74,31 @@ TEST(rejects_empty_long_and_unsafe_ids)
     CHECK(!is_safe_request_id("a?b=c"));
     CHECK(!is_safe_request_id("a%2Fb"));
     CHECK(!is_safe_request_id("a_b"));
+}
+
+TEST(header_values_are_printable_ascii_within_bounds)
+{
+    for (unsigned c = 0; c < 256; ++c) {
+        bool allowed = c >= 0x20 && c <= 0x7e;
+        // Alone, first, in the middle and last in an otherwise good value.
+        char value[5] = {'a', ' ', 'c', '~', 'e'};
+        char alone = char(c);
+        bool ok = CHECK_EQ(is_header_value({&alone, 1}, 256), allowed);
+        for (int at = 0; at < 5; at += 2) {
+            char saved = value[at];
+            value[at] = char(c);
+            ok = CHECK_EQ(is_header_value({value, 5}, 256), allowed) && ok;
+            value[at] = saved;
+        }
+        if (!ok)
+            fprintf(stderr, "    byte 0x%02x\n", c);
+    }
+    char value[300];
+    memset(value, 'x', sizeof value);
+    CHECK(is_header_value({value, 256}, 256));
+    CHECK(!is_header_value({value, 257}, 256));
+    CHECK(is_header_value({value, 128}, 128));
+    CHECK(!is_header_value({value, 129}, 128));
+    CHECK(!is_header_value("", 256));
+    CHECK(!is_header_value(Str(), 256));
 }
