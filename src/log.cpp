@@ -51,9 +51,10 @@ bool log_enabled(Level level) { return static_cast<unsigned>(level) >= g_thresho
 {
     if (!log_enabled(level))
         return;
-    // Messages are cut at 16 KiB: even escaped six bytes for one, they fit.
+    // Messages are cut at 16 KiB and tenant ids (at most 256 bytes from
+    // Lambda) at 256: even escaped six bytes for one, a record always fits.
     constexpr size_t message_limit = 16 * 1024;
-    static char line[6 * message_limit + 1024];
+    static char line[6 * (message_limit + 256) + 1024];
     static char text[message_limit];
     char stamp[24];
     format_timestamp(stamp, now_ms());
@@ -61,7 +62,7 @@ bool log_enabled(Level level) { return static_cast<unsigned>(level) >= g_thresho
     Str fields[6] = {{}, {stamp, 24}, {}, {}, level_name(static_cast<unsigned>(level)), {text, 0}};
     if (g_invocation) {
         fields[2] = g_invocation->request_id; // [A-Za-z0-9-] only: no escapes needed
-        fields[3] = g_invocation->tenant_id;
+        fields[3] = clip(g_invocation->tenant_id, 256);
     }
     // The message gathered whole, so that it is written (and escaped) like any
     // other field.

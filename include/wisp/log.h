@@ -1,11 +1,13 @@
 // Log records on stderr, one line and one write each, in the format Lambda's
 // logging controls choose (AWS_LAMBDA_LOG_FORMAT, read at start-up):
 //   Text (default): <RFC 3339 time>\t<request id>\t<LEVEL>\t<message>
-//   JSON: {"timestamp":"<RFC 3339 time>","level":"<LEVEL>","requestId":"<id>",
-//          "tenantId":"<id>","message":"<message>"}
-// requestId only during an invocation, tenantId only when it has one. Records
-// below AWS_LAMBDA_LOG_LEVEL (TRACE DEBUG INFO WARN ERROR FATAL, any case;
-// INFO when unset or unknown) are dropped before any formatting. A message is
+//   JSON: {"timestamp":"<RFC 3339 time>","requestId":"<id>","tenantId":"<id>",
+//          "level":"<LEVEL>","message":"<message>"}
+// requestId is empty outside an invocation; tenantId appears only when the
+// invocation has one, cut at 256 bytes so a record always fits its buffer.
+// Records below AWS_LAMBDA_LOG_LEVEL (TRACE DEBUG INFO WARN ERROR FATAL, told
+// apart by their first letter, in any case; INFO when unset or unknown) are
+// dropped before any formatting. A message is
 // cut after 16 KiB (never inside a UTF-8 sequence) and made one line: CR and
 // LF become spaces in Text; JSON escapes them like every control character.
 // Messages should be UTF-8: other bytes are passed on as they are.

@@ -266,6 +266,17 @@ class Formats(harness.IntegrationCase):
         self.text_records({'AWS_LAMBDA_LOG_FORMAT': 'XML', 'AWS_LAMBDA_LOG_LEVEL': 'warn'},
                           LEVELS.index('WARN'))
 
+    def test_long_tenant_ids_are_cut_and_records_stay_valid(self):
+        tenant = ('quote" back\\ ' * 1000)[:10_000]
+        session = self.start('log_levels', extra_env={'AWS_LAMBDA_LOG_FORMAT': 'JSON'})
+        invocation = session.submit(b'{}', headers={'Lambda-Runtime-Aws-Tenant-Id': tenant.encode()})
+        self.assert_response(invocation, timeout=30)
+        records = [json.loads(line) for line in session.stderr.lines]  # every line valid JSON
+        mine = [r for r in records if r.get('requestId') == invocation.request_id]
+        self.assertTrue(mine)
+        for record in mine:
+            self.assertEqual(record['tenantId'], tenant[:256])
+
     def test_log_enabled_follows_the_level(self):
         for setting, threshold in (('FATAL', 5), ('', 2), ('Trace', 0)):
             with self.subTest(level=setting):
