@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Size table of every example bootstrap, per architecture: file bytes, zip bytes and
-the budget the size suite holds each to.
+"""Size table of every example bootstrap, per architecture and C library: file bytes,
+zip bytes and the budget the size suite holds each to.
 
 usage: sizes.py [--readme README.md] BUILD_DIR [BUILD_DIR ...]
 Each BUILD_DIR is a configured and compiled build (tools/bench-readme makes one per
-architecture); its handlers/bootstrap-NAME files are measured. With --readme the table
+architecture and -Dlibc); its handlers/bootstrap-NAME files are measured, in columns
+named by the CPU, with "musl" added for a -Dlibc=musl build. With --readme the table
 replaces the text between <!-- sizes:start --> and <!-- sizes:end -->.
 """
 
 import argparse
 import glob
+import json
 import os
 import struct
 import sys
@@ -18,8 +20,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 import emulator  # noqa: E402
 
-BUDGETS = {'minimal': 8192}  # as tests/meson.build: 16384 for every other example
-DEFAULT_BUDGET = 16384
+# As tests/meson.build: per -Dlibc, the named budgets and the one for every other example.
+BUDGETS = {'none': ({'minimal': 8192}, 16384), 'musl': ({'stats': 65536}, 24576)}
+
+
+def budget(name, libc):
+    named, default = BUDGETS[libc]
+    return named.get(name, default)
 
 
 def architecture(path):
@@ -28,32 +35,54 @@ def architecture(path):
     return emulator.ELF_MACHINES.get(struct.unpack_from('<H', header, 18)[0], 'unknown')
 
 
+def libc_of(build):
+    """The build's -Dlibc, from Meson's introspection files."""
+    with open(os.path.join(build, 'meson-info', 'intro-buildoptions.json')) as f:
+        options = {o['name']: o['value'] for o in json.load(f)}
+    return options.get('libc', 'none')
+
+
 def measure(build_dirs):
-    """{handler: {arch: (file bytes, zip bytes)}} and the architectures in order."""
-    table, arches = {}, []
+    """{handler: {column: (file bytes, zip bytes)}}, the columns in order and
+    {column: libc}; a column is the CPU, plus " musl" for a -Dlibc=musl build."""
+    table, columns, modes = {}, [], {}
     for build in build_dirs:
         paths = sorted(glob.glob(os.path.join(build, 'handlers', 'bootstrap-*')))
         paths = [p for p in paths if not p.endswith('.elf')]
         if not paths:
             raise SystemExit(f'{build}: no handlers/bootstrap-* files; build it first')
+        libc = libc_of(build)
         for path in paths:
-            arch = architecture(path)
-            if arch not in arches:
-                arches.append(arch)
+            column = architecture(path) + ('' if libc == 'none' else ' ' + libc)
+            if column not in columns:
+                columns.append(column)
+                modes[column] = libc
             name = os.path.basename(path)[len('bootstrap-'):]
-            table.setdefault(name, {})[arch] = (os.path.getsize(path), bench.zip_size(path))
-    return table, arches
+            table.setdefault(name, {})[column] = (os.path.getsize(path), bench.zip_size(path))
+    return table, columns, modes
 
 
-def markdown(table, arches, command):
-    header = ['handler'] + [f'{a} {what}' for a in arches for what in ('file bytes', 'zip bytes')] + ['budget']
+def markdown(table, columns, modes, command):
+    """Each -Dlibc's columns, then the budget they are held to."""
+    groups = []
+    for column in columns:
+        libc = modes[column]
+        if not groups or groups[-1][0] != libc:
+            groups.append((libc, []))
+        groups[-1][1].append(column)
+    header = ['handler']
+    for libc, group in groups:
+        header += [f'{c} {what}' for c in group for what in ('file bytes', 'zip bytes')]
+        header.append('budget' if libc == 'none' else f'{libc} budget')
     rows = []
     for name in sorted(table, key=lambda n: (n != 'minimal', n)):
         cells = [name]
-        for arch in arches:
-            file_bytes, zip_bytes = table[name].get(arch, (None, None))
-            cells += ['—', '—'] if file_bytes is None else [f'{file_bytes:,}', f'{zip_bytes:,}']
-        cells.append(f'{BUDGETS.get(name, DEFAULT_BUDGET):,}')
+        for libc, group in groups:
+            for column in group:
+                file_bytes, zip_bytes = table[name].get(column, (None, None))
+                cells += ['—', '—'] if file_bytes is None else [f'{file_bytes:,}', f'{zip_bytes:,}']
+            built = any(column in table[name] for column in group)
+            cells.append(f'{budget(name, libc):,}' if built else '—')
         rows.append(cells)
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     line = lambda cells: '| ' + ' | '.join(  # noqa: E731
@@ -68,16 +97,15 @@ def main(argv=None):
     parser.add_argument('builds', nargs='+', metavar='BUILD_DIR')
     parser.add_argument('--readme', metavar='PATH')
     args = parser.parse_args(argv)
-    table, arches = measure(args.builds)
+    table, columns, modes = measure(args.builds)
     command = 'python3 tools/sizes.py ' + ' '.join(args.builds) + (f' --readme {args.readme}' if args.readme else '')
-    text = markdown(table, arches, command)
+    text = markdown(table, columns, modes, command)
     print(text, end='')
     if args.readme:
         bench.update_readme(args.readme, text, 'sizes')
-    over = [(n, a) for n, by in table.items() for a, (size, _) in by.items()
-            if size > BUDGETS.get(n, DEFAULT_BUDGET)]
-    for name, arch in over:
-        print(f'sizes: {name} on {arch} is over its budget', file=sys.stderr)
+    over = [(n, c) for n, by in table.items() for c, (size, _) in by.items() if size > budget(n, modes[c])]
+    for name, column in over:
+        print(f'sizes: {name} on {column} is over its budget', file=sys.stderr)
     return 1 if over else 0
 
 

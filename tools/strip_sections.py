@@ -11,7 +11,8 @@ The linker script writes only a PT_LOAD header, followed by the type and
 flags of a PT_GNU_STACK header as the first bytes of the code. Counting that
 as a second header (e_phnum + 1) completes it: the kernel reads nothing of a
 PT_GNU_STACK header but its type and flags, so its other fields may be the
-code's bytes.
+code's bytes. An executable linked with GNU ld's default script (-Dlibc=musl)
+has a whole PT_GNU_STACK header already and gets none added.
 
 usage: strip_sections.py INPUT OUTPUT
 """
@@ -28,7 +29,10 @@ def strip(data: bytes) -> bytes:
     phoff, = struct.unpack_from('<Q', data, 0x20)
     phentsize, phnum = struct.unpack_from('<HH', data, 0x36)
     end = phoff + phentsize * phnum
-    if struct.unpack_from('<II', data, end) != (PT_GNU_STACK, PF_R | PF_W):
+    types = [struct.unpack_from('<I', data, phoff + i * phentsize)[0] for i in range(phnum)]
+    # GNU ld's own script (-Dlibc=musl) writes a whole PT_GNU_STACK header.
+    added = PT_GNU_STACK not in types
+    if added and struct.unpack_from('<II', data, end) != (PT_GNU_STACK, PF_R | PF_W):
         raise SystemExit('strip_sections: no PT_GNU_STACK type and flags after the program headers')
     for i in range(phnum):
         p_type, _, p_offset = struct.unpack_from('<IIQ', data, phoff + i * phentsize)
@@ -37,7 +41,7 @@ def strip(data: bytes) -> bytes:
             end = max(end, p_offset + p_filesz)
     out = bytearray(data[:end])
     struct.pack_into('<Q', out, 0x28, 0)                # e_shoff
-    struct.pack_into('<HHHH', out, 0x38, phnum + 1, 0, 0, 0)  # e_phnum, e_shentsize, e_shnum, e_shstrndx
+    struct.pack_into('<HHHH', out, 0x38, phnum + added, 0, 0, 0)  # e_phnum, e_shentsize, e_shnum, e_shstrndx
     return bytes(out)
 
 

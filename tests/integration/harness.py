@@ -3,6 +3,7 @@ context manager that runs one bootstrap against tools/emulator.py's Runtime API,
 TestCase base class with the assertions every test file uses.
 
 WISP_BUILD_DIR (set by meson) names the build directory, default <source>/build;
+WISP_LIBC its -Dlibc (none or musl), default none;
 WISP_EVENTS_DIR the folder of sample events, default <source>/../shared/events.
 """
 
@@ -34,8 +35,10 @@ RESPONSE_LIMIT = emulator.RESPONSE_LIMIT  # 6,291,556 bytes
 ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type'
 INVOCATION_ID_HEADER = 'Lambda-Runtime-Invocation-Id'
 
-EXAMPLE_HANDLERS = ('echo', 'fail', 'fibonacci', 'hello', 'minimal', 'stream')
+LIBC = os.environ.get('WISP_LIBC') or 'none'  # meson's -Dlibc
+EXAMPLE_HANDLERS = ('echo', 'fail', 'fibonacci', 'hello', 'minimal', 'stream') + (('stats',) if LIBC == 'musl' else ())
 TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'log_levels', 'snapstart', 'stream_script', 'workers')
+TEST_HANDLERS += ('libc_env',) if LIBC == 'musl' else ()
 
 WAIT_SECONDS = 10.0    # default bound on waiting for one invocation's answer
 EXIT_SECONDS = 3.0     # "promptly": bound on waiting for the bootstrap to exit

@@ -45,6 +45,11 @@ class BuildOptions(unittest.TestCase):
         for name in ('echo', 'fail', 'fibonacci', 'hello', 'minimal'):
             self.assertIn(name, output.split('unknown handler', 1)[1])
 
+    def test_a_handler_that_needs_libc_asks_for_musl(self):
+        run = self.meson('setup', os.path.join(self.work, 'build'), '-Dhandler=stats', '-Dlibc=none', '-Dtests=false')
+        self.assertNotEqual(run.returncode, 0)
+        self.assertIn('handler "stats" calls the C library: configure with -Dlibc=musl', run.stdout + run.stderr)
+
     def test_a_static_constructor_fails_the_link(self):
         # Nothing runs .init_array without libc's start code: the linker script refuses one.
         source = os.path.join(self.work, 'ctor.cpp')

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The artefacts: every bootstrap is a static ELF executable (no PT_INTERP, no PT_DYNAMIC)
-for this machine that links no C or C++ library, and every zip holds exactly one entry,
-`bootstrap`, mode 0100755."""
+for this machine that links no C or C++ library (with -Dlibc=musl: musl's alone), and
+every zip holds exactly one entry, `bootstrap`, mode 0100755."""
 
 import glob
 import os
@@ -52,7 +52,11 @@ def program_headers(data):
 class Executables(harness.IntegrationCase):
     def test_nothing_but_wisp_is_linked_in(self):
         """No C or C++ library reaches a bootstrap: the linker map of every example
-        loads only the handler's object, LTO's outputs and wisp's own core archive."""
+        loads only the handler's object, LTO's outputs and wisp's own core archive.
+        With -Dlibc=musl, musl's start files and libc.a and GCC's libgcc.a too, and
+        musl's libc.a is loaded; never glibc, libm apart or a C++ library."""
+        musl = harness.LIBC == 'musl'
+        musl_files = ('crt1.o', 'crti.o', 'crtn.o', 'libc.a')
         maps = sorted(glob.glob(os.path.join(harness.BUILD_DIR, 'handlers', '*.map')))
         self.assertEqual(len(maps), len(harness.EXAMPLE_HANDLERS))
         for path in maps:
@@ -65,8 +69,18 @@ class Executables(harness.IntegrationCase):
                 ok = (item.endswith(f'{name}.cpp.o') or item.endswith('.ltrans.o')
                       or item.endswith('src/libwisp_core.a')
                       or item == 'linker stubs')  # ld's own (aarch64 maps list it)
+                if musl:
+                    directory, file = os.path.split(item)
+                    ok = ok or (directory.endswith('-linux-musl') and file in musl_files)
+                    ok = ok or (file == 'libgcc.a' and '/gcc' in directory)  # gcc/ or gcc-cross/
                 self.assertTrue(ok, f'{name}: the linker loaded {item}')
-            for library in ('libc.', 'libc++', 'libstdc++', 'libm.', 'libgcc', 'crt1.o', 'crti.o'):
+            if musl:
+                self.assertTrue(any(item.endswith('-linux-musl/libc.a') for item in loaded),
+                                f'{name}: musl\'s libc.a is not in the link')
+                forbidden = ('libc++', 'libstdc++', 'libm.', 'linux-gnu/libc.')
+            else:
+                forbidden = ('libc.', 'libc++', 'libstdc++', 'libm.', 'libgcc', 'crt1.o', 'crti.o')
+            for library in forbidden:
                 self.assertNotIn(library, text, f'{name}: {library} appears in the link map')
 
     def test_every_bootstrap_is_static(self):
