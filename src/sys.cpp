@@ -81,8 +81,6 @@ long fork()
 
 long getpid() { return syscall0(nr_getpid); }
 
-long getppid() { return syscall0(nr_getppid); }
-
 long wait(int pid) { return syscall4(nr_wait4, i(pid), 0, 0, 0); }
 
 long kill(int pid, int signal) { return syscall2(nr_kill, i(pid), i(signal)); }

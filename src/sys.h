@@ -55,7 +55,6 @@ constexpr long enotconn = -107;
 // fork(2) as clone(SIGCHLD): 0 in the child, the child's pid in the parent.
 long fork();
 long getpid();
-long getppid();
 // Waits for the child `pid` (-1: any child) to end; its pid, or -ECHILD.
 long wait(int pid);
 long kill(int pid, int signal);
@@ -69,6 +68,5 @@ long exec(const char* path, const char* const* argv, char* const* envp);
 
 constexpr int sigkill = 9;
 constexpr int sigterm = 15;
-constexpr long echild = -10;
 
 } // namespace wisp::sys

@@ -113,8 +113,6 @@ long fork() { return result(::fork()); }
 
 long getpid() { return ::getpid(); }
 
-long getppid() { return ::getppid(); }
-
 long wait(int pid) { return result(::waitpid(pid, nullptr, 0)); }
 
 long kill(int pid, int signal) { return result(::kill(pid, signal)); }

@@ -79,7 +79,6 @@ enum : long {
     nr_rt_sigaction = 134,
     nr_prctl = 167,
     nr_getpid = 172,
-    nr_getppid = 173,
     nr_clone = 220,
     nr_execve = 221,
     nr_wait4 = 260,

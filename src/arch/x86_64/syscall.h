@@ -71,7 +71,6 @@ enum : long {
     nr_execve = 59,
     nr_wait4 = 61,
     nr_kill = 62,
-    nr_getppid = 110,
     nr_prctl = 157,
 };
 
