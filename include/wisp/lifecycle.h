@@ -13,7 +13,9 @@ void on_shutdown(void (*hook)());
 
 // SnapStart (AWS_LAMBDA_INITIALIZATION_TYPE=snap-start): `hook` runs after
 // init, before Lambda takes the snapshot; a failure is reported as
-// Runtime.BeforeSnapshotError.
+// Runtime.BeforeSnapshotError. Up to 8 hooks of each kind: before-snapshot
+// hooks run last registered first, after-restore hooks in order; all get
+// init's arena, whose allocations last for the process.
 void before_snapshot(Outcome (*hook)(Arena& arena));
 // Runs in each environment restored from the snapshot, before its first
 // invocation; a failure is reported as Runtime.AfterRestoreError.
