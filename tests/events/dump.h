@@ -17,15 +17,20 @@ namespace dump {
 
 using wisp::Str;
 
-// A JSON array text, built by appending segments; copied by value.
+// A JSON array text, built by appending segments; copied by value (only
+// the bytes in use). In the benchmark's quiet mode nothing is appended or
+// printed, so what is timed is the views' work.
 class Path {
 public:
+    Path() { m_text[0] = '['; }
+    Path(const Path& other) : m_len(other.m_len) { __builtin_memcpy(m_text, other.m_text, m_len); }
+    Path& operator=(const Path&) = delete;
     Path key(Str name) const;
     Path index(size_t i) const;
     Str text() const { return {m_text, m_len}; }
 
 private:
-    char m_text[1024] = "[";
+    char m_text[1024];
     size_t m_len = 1;
 };
 
@@ -54,6 +59,9 @@ void string_map(const Path& path, const wisp::events::StringMap& map);
 
 // s as a JSON string (bytes >= 0x80 as \u00XX, read back with latin-1).
 void print_string(Str s);
+
+// Set by --bench: emit nothing, build no paths.
+extern bool quiet;
 
 using Function = bool (*)(wisp::json::Value root, wisp::Arena& arena);
 

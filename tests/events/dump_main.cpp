@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 namespace dump {
+
+bool quiet = false;
+unsigned long long g_fields = 0; // fields emitted (or skipped in quiet mode)
 
 namespace {
 
@@ -47,10 +51,14 @@ void print_string(Str s)
 
 namespace {
 
-void line(const Path& path, const char* as)
+bool line(const Path& path, const char* as)
 {
+    ++g_fields;
+    if (quiet)
+        return false;
     Str p = path.text();
     printf("{\"path\":%.*s],\"as\":\"%s\",\"value\":", static_cast<int>(p.len), p.ptr, as);
+    return true;
 }
 
 } // namespace
@@ -58,6 +66,8 @@ void line(const Path& path, const char* as)
 Path Path::key(Str name) const
 {
     Path next = *this;
+    if (quiet)
+        return next;
     if (next.m_len > 1)
         append(next.m_text, &next.m_len, ",");
     // Keys are printed as JSON strings; escape them through a small buffer.
@@ -81,6 +91,8 @@ Path Path::key(Str name) const
 Path Path::index(size_t i) const
 {
     Path next = *this;
+    if (quiet)
+        return next;
     if (next.m_len > 1)
         append(next.m_text, &next.m_len, ",");
     char buffer[32];
@@ -91,7 +103,8 @@ Path Path::index(size_t i) const
 
 void string(const Path& path, Str value)
 {
-    line(path, "string");
+    if (!line(path, "string"))
+        return;
     if (value.ptr)
         print_string(value);
     else
@@ -101,7 +114,8 @@ void string(const Path& path, Str value)
 
 void number(const Path& path, wisp::events::Number value)
 {
-    line(path, "number");
+    if (!line(path, "number"))
+        return;
     if (value.text.ptr)
         print_string(value.text);
     else
@@ -111,20 +125,23 @@ void number(const Path& path, wisp::events::Number value)
 
 void boolean(const Path& path, bool present, bool value)
 {
-    line(path, "bool");
+    if (!line(path, "bool"))
+        return;
     fputs(!present ? "null" : value ? "true" : "false", stdout);
     puts("}");
 }
 
 void length(const Path& path, size_t n)
 {
-    line(path, "length");
+    if (!line(path, "length"))
+        return;
     printf("%zu}\n", n);
 }
 
 void json(const Path& path, wisp::json::Value value)
 {
-    line(path, "json");
+    if (!line(path, "json"))
+        return;
     Str raw = value.raw();
     if (!value.exists())
         fputs("null", stdout);
@@ -140,7 +157,8 @@ void json(const Path& path, wisp::json::Value value)
 
 void bytes(const Path& path, Str value)
 {
-    line(path, "bytes");
+    if (!line(path, "bytes"))
+        return;
     if (value.ptr)
         print_string(value);
     else
@@ -150,7 +168,8 @@ void bytes(const Path& path, Str value)
 
 void opaque(const Path& path)
 {
-    line(path, "opaque");
+    if (!line(path, "opaque"))
+        return;
     puts("null}");
 }
 
@@ -172,6 +191,76 @@ Register::Register(const char* name_, const char* const* types_, Function functi
 
 } // namespace dump
 
+namespace {
+
+dump::Register* find(const char* name)
+{
+    dump::Register* r = dump::g_first;
+    while (r && strcmp(r->name, name) != 0)
+        r = r->next;
+    if (!r)
+        fprintf(stderr, "events-dump: no dumper named %s\n", name);
+    return r;
+}
+
+bool read_file(const char* path, char* text, size_t capacity, size_t* len)
+{
+    FILE* f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return false;
+    }
+    *len = fread(text, 1, capacity, f);
+    fclose(f);
+    return true;
+}
+
+long long now_ns()
+{
+    timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000ll + t.tv_nsec;
+}
+
+// --bench REPEAT NAME FILE...: parses each file and reads every field
+// REPEAT times with nothing printed, then prints one line per file:
+// {"sample":PATH,"reads":REPEAT,"fields":N,"ns":TOTAL}.
+int bench(int argc, char** argv)
+{
+    long repeat = atol(argv[2]);
+    dump::Register* r = find(argv[3]);
+    if (!r || repeat < 1)
+        return 2;
+    dump::quiet = true;
+    size_t capacity = 64u << 20;
+    void* memory = malloc(capacity);
+    static char text[8 << 20];
+    for (int i = 4; i < argc; ++i) {
+        size_t len = 0;
+        if (!read_file(argv[i], text, sizeof text, &len))
+            return 2;
+        dump::g_fields = 0;
+        long long start = now_ns();
+        for (long n = 0; n < repeat; ++n) {
+            wisp::Arena arena(memory, capacity);
+            wisp::json::Document doc = wisp::json::Document::parse({text, len}, arena);
+            if (!doc.ok() || !r->function(doc.root(), arena)) {
+                fprintf(stderr, "events-dump: %s does not read through %s\n", argv[i], r->name);
+                return 1;
+            }
+        }
+        long long elapsed = now_ns() - start;
+        printf("{\"sample\":");
+        dump::print_string(wisp::Str::from_cstr(argv[i]));
+        printf(",\"reads\":%ld,\"fields\":%llu,\"ns\":%lld}\n", repeat,
+            dump::g_fields / static_cast<unsigned long long>(repeat), elapsed);
+    }
+    free(memory);
+    return 0;
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
@@ -183,17 +272,16 @@ int main(int argc, char** argv)
         }
         return 0;
     }
+    if (argc > 4 && strcmp(argv[1], "--bench") == 0)
+        return bench(argc, argv);
     if (argc < 3) {
-        fprintf(stderr, "usage: events-dump --list | events-dump NAME FILE...\n");
+        fprintf(
+            stderr, "usage: events-dump --list | events-dump NAME FILE... | events-dump --bench REPEAT NAME FILE...\n");
         return 2;
     }
-    dump::Register* r = dump::g_first;
-    while (r && strcmp(r->name, argv[1]) != 0)
-        r = r->next;
-    if (!r) {
-        fprintf(stderr, "events-dump: no dumper named %s\n", argv[1]);
+    dump::Register* r = find(argv[1]);
+    if (!r)
         return 2;
-    }
     size_t capacity = 64u << 20;
     void* memory = malloc(capacity);
     static char text[8 << 20];
@@ -203,13 +291,9 @@ int main(int argc, char** argv)
         printf("{\"sample\":");
         dump::print_string(wisp::Str::from_cstr(argv[i]));
         puts("}");
-        FILE* f = fopen(argv[i], "rb");
-        if (!f) {
-            perror(argv[i]);
+        size_t len = 0;
+        if (!read_file(argv[i], text, sizeof text, &len))
             return 2;
-        }
-        size_t len = fread(text, 1, sizeof text, f);
-        fclose(f);
         wisp::Arena arena(memory, capacity);
         wisp::json::Document doc = wisp::json::Document::parse({text, len}, arena);
         if (!doc.ok()) {
