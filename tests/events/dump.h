@@ -62,6 +62,8 @@ void print_string(Str s);
 
 // Set by --bench: emit nothing, build no paths.
 extern bool quiet;
+// Fields emitted (or skipped when quiet) so far.
+extern unsigned long long fields;
 
 using Function = bool (*)(wisp::json::Value root, wisp::Arena& arena);
 
@@ -75,5 +77,8 @@ struct Register {
     Function function;
     Register* next;
 };
+
+// Every dumper, most recently registered first.
+extern Register* registered;
 
 } // namespace dump
