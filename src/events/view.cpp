@@ -134,7 +134,8 @@ bool Number::get_uint(unsigned long long* out) const
 Str View::string_of(json::Value value) const
 {
     Str out;
-    if (!value.get_string(*m_arena, &out))
+    // A default View (absent, no arena) reads as absent too.
+    if (!m_arena || !value.get_string(*m_arena, &out))
         return {};
     return out;
 }
