@@ -39,19 +39,23 @@ public:
     bool exists() const { return m_value.exists(); }
     // The JSON underneath, for fields without an accessor.
     json::Value json() const { return m_value; }
+    // Only for a view made from a value and an arena (not View()).
     Arena& arena() const { return *m_arena; }
+    Arena* arena_pointer() const { return m_arena; }
 
     // Member `key` of this object: its string (unescaped into the arena only
     // when it has a backslash), its number, boolean, or the member as a view.
     Str string(Str key) const { return string_of(m_value[key]); }
     Number number(Str key) const { return number_of(m_value[key]); }
     bool boolean(Str key, bool fallback = false) const;
-    View child(Str key) const { return {m_value[key], *m_arena}; }
+    View child(Str key) const { return View(m_value[key], m_arena); }
 
     Str string_of(json::Value value) const;
     static Number number_of(json::Value value);
 
 protected:
+    View(json::Value value, Arena* arena) : m_value(value), m_arena(arena) { }
+
     json::Value m_value;
     Arena* m_arena = nullptr;
 };
@@ -82,9 +86,14 @@ public:
     explicit List(View array) : m_array(array) { }
     size_t size() const { return m_array.json().type() == json::Type::array ? m_array.json().size() : 0; }
     bool empty() const { return size() == 0; }
-    T operator[](size_t index) const { return T(m_array.json()[index], m_array.arena()); }
-    Iterator begin() const { return Iterator(m_array.json().elements().begin(), &m_array.arena()); }
-    Iterator end() const { return Iterator(m_array.json().elements().end(), &m_array.arena()); }
+    // An element past the end is absent (of a List() it is T()).
+    T operator[](size_t index) const
+    {
+        Arena* arena = m_array.arena_pointer();
+        return arena ? T(m_array.json()[index], *arena) : T();
+    }
+    Iterator begin() const { return Iterator(m_array.json().elements().begin(), m_array.arena_pointer()); }
+    Iterator end() const { return Iterator(m_array.json().elements().end(), m_array.arena_pointer()); }
 
 private:
     View m_array;
