@@ -36,8 +36,8 @@ ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type'
 INVOCATION_ID_HEADER = 'Lambda-Runtime-Invocation-Id'
 
 LIBC = os.environ.get('WISP_LIBC') or 'none'  # meson's -Dlibc
-EXAMPLE_HANDLERS = ('cognito_presignup', 'dynamodb_stream', 'echo', 'fail', 'fibonacci', 'hello', 'minimal', 's3_notify',
-                    'sqs_batch', 'stream') + (('stats',) if LIBC == 'musl' else ())
+EXAMPLE_HANDLERS = ('cognito_presignup', 'dynamodb_stream', 'echo', 'fail', 'fibonacci', 'hello', 'http_router',
+                    'minimal', 's3_notify', 'sqs_batch', 'stream') + (('stats',) if LIBC == 'musl' else ())
 TEST_HANDLERS = ('bad_content_type', 'big_response', 'context', 'init_fail', 'log_levels', 'snapstart', 'stream_script', 'workers')
 TEST_HANDLERS += ('libc_env',) if LIBC == 'musl' else ()
 
