@@ -10,6 +10,7 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+import test_http_router  # noqa: E402
 import test_s3_notify  # noqa: E402
 import test_sqs_batch  # noqa: E402
 
@@ -86,6 +87,32 @@ class LargeEvents(harness.IntegrationCase):
         event = grow(make, wrap)
         small = wrap([make(1)])
         self.run_large('s3_notify', event, test_s3_notify.expected(event)[1], small, test_s3_notify.expected(small)[1])
+
+    def test_http_v2_event_with_an_escaped_json_body(self):
+        # The issue's example: an HTTP API event whose body is a 6 MiB JSON document in a
+        # JSON string (every quote and backslash escaped), echoed by http_router.
+        def event_with(k):
+            body = json.dumps({'rows': [{'q': 'say "hi"\\', 'n': i} for i in range(k)]})
+            return json.dumps(test_http_router.craft('http_v2', 'POST', '/echo', body=body)).encode()
+
+        low, high = 0, LIMIT // 20  # the most rows that fit, by bisection
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if len(event_with(middle)) <= LIMIT else (low, middle - 1)
+        event = event_with(low)
+        self.assertLessEqual(len(event), LIMIT)
+        self.assertGreater(len(event), LIMIT - 64 * 1024)
+        session = self.start('http_router')
+        big = session.submit(event)
+        small = session.submit(json.dumps(test_http_router.craft('http_v2', 'GET', '/hello')).encode())
+        result = self.assert_response(big, timeout=TIMEOUT)
+        answer = json.loads(result.body)
+        self.assertEqual(answer['statusCode'], 200)
+        self.assertEqual(json.loads(answer['body']), {'echo': json.loads(json.loads(event)['body'])})
+        result = self.assert_response(small, timeout=TIMEOUT)
+        self.assertEqual(json.loads(json.loads(result.body)['body']), {'hello': 'world'})
+        rss = peak_rss_kib(session.process.pid)
+        print(f'http_router: {len(event):,}-byte event, peak RSS {rss} KiB', file=sys.stderr)
 
 
 if __name__ == '__main__':
