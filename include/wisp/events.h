@@ -13,3 +13,4 @@
 #include <wisp/events/sns.h>
 #include <wisp/events/sqs.h>
 #include <wisp/events/view.h>
+#include <wisp/events/window.h>

@@ -173,6 +173,22 @@ void opaque(const Path& path)
     puts("null}");
 }
 
+void window(const wisp::events::TumblingWindow& event)
+{
+    string(root().key("window").key("start"), event.window_start());
+    string(root().key("window").key("end"), event.window_end());
+    string_map(root().key("state"), event.state());
+    string(root().key("shardId"), event.shard_id());
+    string(root().key("eventSourceARN"), event.event_source_arn());
+    // The booleans default to false when absent: the JSON type tells presence.
+    wisp::json::Value final_invoke = event.json()["isFinalInvokeForWindow"];
+    wisp::json::Value early = event.json()["isWindowTerminatedEarly"];
+    boolean(root().key("isFinalInvokeForWindow"), final_invoke.type() == wisp::json::Type::boolean,
+        event.is_final_invoke_for_window());
+    boolean(root().key("isWindowTerminatedEarly"), early.type() == wisp::json::Type::boolean,
+        event.is_window_terminated_early());
+}
+
 void string_map(const Path& path, const wisp::events::StringMap& map)
 {
     size_t n = 0;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <wisp/events/view.h>
+#include <wisp/events/window.h>
 
 namespace dump {
 
@@ -56,6 +57,9 @@ void opaque(const Path& path);
 // Every member of an object read through a StringMap: each key's value, and
 // the member count.
 void string_map(const Path& path, const wisp::events::StringMap& map);
+
+// A tumbling window's top-level fields (Kinesis, DynamoDB Streams).
+void window(const wisp::events::TumblingWindow& event);
 
 // s as a JSON string (bytes >= 0x80 as \u00XX, read back with latin-1).
 void print_string(Str s);

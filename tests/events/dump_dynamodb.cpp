@@ -132,17 +132,7 @@ bool dump_event(wisp::json::Value root, wisp::Arena& arena)
             return false;
     }
     dump::length(records, n);
-    dump::string(dump::root().key("window").key("start"), event.window_start());
-    dump::string(dump::root().key("window").key("end"), event.window_end());
-    dump::string_map(dump::root().key("state"), event.state());
-    dump::string(dump::root().key("shardId"), event.shard_id());
-    dump::string(dump::root().key("eventSourceARN"), event.event_source_arn());
-    // The booleans default to false when absent: the JSON type tells presence.
-    wisp::json::Value final_invoke = root["isFinalInvokeForWindow"], early = root["isWindowTerminatedEarly"];
-    dump::boolean(dump::root().key("isFinalInvokeForWindow"), final_invoke.type() == wisp::json::Type::boolean,
-        event.is_final_invoke_for_window());
-    dump::boolean(dump::root().key("isWindowTerminatedEarly"), early.type() == wisp::json::Type::boolean,
-        event.is_window_terminated_early());
+    dump::window(event);
     return event.matches() && n == event.records().size() && n > 0;
 }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <wisp/events/view.h>
+#include <wisp/events/window.h>
 
 namespace wisp::events {
 
@@ -49,23 +50,15 @@ public:
     Str event_source_arn() const { return string("eventSourceARN"); }
 };
 
-class Kinesis : public View {
+// With a tumbling window, the window's fields too (window_start(), state(), ...).
+class Kinesis : public TumblingWindow {
 public:
-    using View::View;
-    Kinesis(View view) : View(view) { }
+    using TumblingWindow::TumblingWindow;
+    Kinesis(View view) : TumblingWindow(view) { }
 
     List<KinesisRecord> records() const { return List<KinesisRecord>(child("Records")); }
     // A Records array (maybe empty) whose records all say eventSource aws:kinesis.
     bool matches() const;
-
-    // Tumbling windows: set when the event source mapping has a window.
-    Str window_start() const { return child("window").string("start"); }
-    Str window_end() const { return child("window").string("end"); }
-    StringMap state() const { return child("state"); } // what the last invocation of the window returned
-    Str shard_id() const { return string("shardId"); }
-    Str event_source_arn() const { return string("eventSourceARN"); }
-    bool is_final_invoke_for_window() const { return boolean("isFinalInvokeForWindow"); }
-    bool is_window_terminated_early() const { return boolean("isWindowTerminatedEarly"); }
 };
 
 } // namespace wisp::events

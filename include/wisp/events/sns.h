@@ -31,41 +31,7 @@ public:
 };
 
 // MessageAttributes: attributes by name, and iteration over (name, attribute).
-class SnsMessageAttributes : public View {
-public:
-    using View::View;
-    SnsMessageAttributes(View view) : View(view) { }
-
-    SnsMessageAttribute get(Str name) const { return child(name); }
-    size_t size() const { return m_value.type() == json::Type::object ? m_value.size() : 0; }
-
-    struct Entry {
-        Str name;
-        SnsMessageAttribute value;
-    };
-    class Iterator {
-    public:
-        Entry operator*() const
-        {
-            json::Member member = *m_at;
-            return {m_map->string_of(member.key), View(member.value, m_map->arena())};
-        }
-        Iterator& operator++()
-        {
-            ++m_at;
-            return *this;
-        }
-        bool operator!=(const Iterator& other) const { return m_at != other.m_at; }
-
-    private:
-        friend class SnsMessageAttributes;
-        Iterator(json::Value::MemberIterator at, const SnsMessageAttributes* map) : m_at(at), m_map(map) { }
-        json::Value::MemberIterator m_at;
-        const SnsMessageAttributes* m_map;
-    };
-    Iterator begin() const { return Iterator(m_value.members().begin(), this); }
-    Iterator end() const { return Iterator(m_value.members().end(), this); }
-};
+using SnsMessageAttributes = Map<SnsMessageAttribute>;
 
 // The "Sns" object of a record.
 class SnsMessage : public View {

@@ -46,41 +46,7 @@ public:
 };
 
 // messageAttributes: attributes by name, and iteration over (name, attribute).
-class SqsMessageAttributes : public View {
-public:
-    using View::View;
-    SqsMessageAttributes(View view) : View(view) { }
-
-    SqsMessageAttribute get(Str name) const { return child(name); }
-    size_t size() const { return m_value.type() == json::Type::object ? m_value.size() : 0; }
-
-    struct Entry {
-        Str name;
-        SqsMessageAttribute value;
-    };
-    class Iterator {
-    public:
-        Entry operator*() const
-        {
-            json::Member member = *m_at;
-            return {m_map->string_of(member.key), View(member.value, m_map->arena())};
-        }
-        Iterator& operator++()
-        {
-            ++m_at;
-            return *this;
-        }
-        bool operator!=(const Iterator& other) const { return m_at != other.m_at; }
-
-    private:
-        friend class SqsMessageAttributes;
-        Iterator(json::Value::MemberIterator at, const SqsMessageAttributes* map) : m_at(at), m_map(map) { }
-        json::Value::MemberIterator m_at;
-        const SqsMessageAttributes* m_map;
-    };
-    Iterator begin() const { return Iterator(m_value.members().begin(), this); }
-    Iterator end() const { return Iterator(m_value.members().end(), this); }
-};
+using SqsMessageAttributes = Map<SqsMessageAttribute>;
 
 // attributes: the system attributes, all strings on the wire. The numeric
 // ones read as Number (text kept whole: a FIFO SequenceNumber has 20 or more

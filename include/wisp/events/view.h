@@ -134,6 +134,45 @@ public:
     Iterator end() const { return Iterator(m_value.members().end(), this); }
 };
 
+// A JSON object whose members are all views of one kind (message attributes
+// by name, say): get(name) and iteration over (name, value).
+template <class T>
+class Map : public View {
+public:
+    using View::View;
+    Map(View view) : View(view) { }
+
+    T get(Str name) const { return child(name); }
+    size_t size() const { return m_value.type() == json::Type::object ? m_value.size() : 0; }
+
+    struct Entry {
+        Str name;
+        T value;
+    };
+    class Iterator {
+    public:
+        Entry operator*() const
+        {
+            json::Member member = *m_at;
+            return {m_map->string_of(member.key), T(member.value, m_map->arena())};
+        }
+        Iterator& operator++()
+        {
+            ++m_at;
+            return *this;
+        }
+        bool operator!=(const Iterator& other) const { return m_at != other.m_at; }
+
+    private:
+        friend class Map;
+        Iterator(json::Value::MemberIterator at, const Map* map) : m_at(at), m_map(map) { }
+        json::Value::MemberIterator m_at;
+        const Map* m_map;
+    };
+    Iterator begin() const { return Iterator(m_value.members().begin(), this); }
+    Iterator end() const { return Iterator(m_value.members().end(), this); }
+};
+
 // Decodes %XX escapes (and '+' as a space when plus == Plus::space, as S3
 // keys and form bodies need) into the arena. Like Python's unquote_plus, a '%'
 // not followed by two hex digits is kept as is. Returns text itself when it
