@@ -136,7 +136,7 @@ TEST(samples)
         CHECK_EQ(logs.log_stream(), Str("testLogStream"));
         CHECK(!logs.policy_level().ptr);
         REQUIRE(logs.subscription_filters().size() == 1);
-        CHECK_EQ(logs.subscription_filters()[0].name(), Str("testFilter"));
+        CHECK_EQ(logs.subscription_filters()[0].text(), Str("testFilter"));
         REQUIRE(logs.log_events().size() == 2);
         const char* messages[] = {"[ERROR] First test message", "[ERROR] Second test message"};
         long long i = 0;
@@ -227,10 +227,10 @@ TEST(missing_fields_and_wrong_types_read_as_absent)
     CHECK(!odd.log_stream().ptr);
     CHECK(!odd.policy_level().ptr);
     CHECK_EQ(odd.subscription_filters().size(), size_t{3});
-    CHECK(!odd.subscription_filters()[0].name().ptr);
-    CHECK_EQ(odd.subscription_filters()[1].name(), Str("b"));
-    CHECK(!odd.subscription_filters()[2].name().ptr);
-    CHECK(!odd.subscription_filters()[3].name().ptr); // past the end
+    CHECK(!odd.subscription_filters()[0].text().ptr);
+    CHECK_EQ(odd.subscription_filters()[1].text(), Str("b"));
+    CHECK(!odd.subscription_filters()[2].text().ptr);
+    CHECK(!odd.subscription_filters()[3].text().ptr); // past the end
     CHECK_EQ(odd.log_events().size(), size_t{2});
     CloudWatchLogEvent number = odd.log_events()[0];
     CHECK(!number.id().ptr);

@@ -224,7 +224,7 @@ TEST(token_generation_groups_and_claims)
     CHECK_EQ(access.claims_to_add_or_override().get("s"), Str("x"));
     CHECK(!access.claims_to_add_or_override().get("n").ptr);
     CHECK_EQ(access.claims_to_add_or_override().json()["n"].raw(), Str("2"));
-    CHECK_EQ(access.scopes_to_add()[0].value(), Str("s1"));
+    CHECK_EQ(access.scopes_to_add()[0].text(), Str("s1"));
     CHECK(access.claims_to_suppress().empty());
     CHECK_EQ(event.response().claims_and_scope_override_details().group_override_details().preferred_role(),
         Str("arn:aws:iam::1:role/r"));

@@ -68,13 +68,13 @@ TEST(resources_iterate_as_strings)
     Parsed& p = parse(ec2_event);
     EventBridgeEvent event = p.event();
     CHECK_EQ(event.resources().size(), size_t(2));
-    CHECK_EQ(event.resources()[0].arn(), Str("arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"));
+    CHECK_EQ(event.resources()[0].text(), Str("arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"));
     CHECK_EQ(Str(event.resources()[1]), Str("second"));
     size_t n = 0;
     for (Str arn : event.resources())
         CHECK_EQ(arn, n++ ? Str("second") : Str("arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"));
     CHECK_EQ(n, size_t(2));
-    CHECK(!event.resources()[2].arn().ptr); // past the end: absent
+    CHECK(!event.resources()[2].text().ptr); // past the end: absent
 }
 
 TEST(detail_members_by_their_own_names)
@@ -105,7 +105,7 @@ TEST(scheduled_event)
     CHECK(event.detail().exists());
     CHECK_EQ(event.detail().json().size(), size_t(0));
     CHECK_EQ(event.detail().json().raw(), Str("{}"));
-    CHECK_EQ(event.resources()[0].arn(), Str("arn:aws:events:us-east-1:123456789012:rule/my-scheduled-rule"));
+    CHECK_EQ(event.resources()[0].text(), Str("arn:aws:events:us-east-1:123456789012:rule/my-scheduled-rule"));
 }
 
 TEST(escapes_are_decoded)
@@ -116,8 +116,8 @@ TEST(escapes_are_decoded)
     CHECK(event.matches());
     CHECK_EQ(event.source(), Str("my.app"));
     CHECK_EQ(event.detail_type(), Str("Order \"Placed\""));
-    CHECK_EQ(event.resources()[0].arn(), Str("a/b"));
-    CHECK_EQ(event.resources()[1].arn(), Str("\xc3\xa9"));
+    CHECK_EQ(event.resources()[0].text(), Str("a/b"));
+    CHECK_EQ(event.resources()[1].text(), Str("\xc3\xa9"));
     CHECK_EQ(event.replay_name(), Str("replay\t1"));
     CHECK_EQ(event.detail().string("key"), Str("v\\w")); // an escaped key is found by its decoded name
 }

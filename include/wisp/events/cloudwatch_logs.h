@@ -21,12 +21,7 @@ namespace wisp::events {
 
 // One element of subscriptionFilters: a filter's name. Converts to Str, so
 // `for (Str name : logs.subscription_filters())` works.
-class CloudWatchLogsFilter : public View {
-public:
-    using View::View;
-    Str name() const { return string_of(m_value); }
-    operator Str() const { return name(); }
-};
+using CloudWatchLogsFilter = StringElement;
 
 // One entry of logEvents.
 class CloudWatchLogEvent : public View {

@@ -49,12 +49,7 @@ CognitoTrigger cognito_trigger(Str trigger_source);
 
 // An element of an array of strings (groups, roles, scopes, claims, delivery
 // mediums). Converts to Str: `for (Str group : groups.groups_to_override())`.
-class CognitoString : public View {
-public:
-    using View::View;
-    Str value() const { return string_of(m_value); }
-    operator Str() const { return value(); }
-};
+using CognitoString = StringElement;
 using CognitoStrings = List<CognitoString>;
 
 // One step of a custom authentication flow so far (request.session[i]).

@@ -40,11 +40,7 @@ enum class AttributeType : unsigned char {
 // `for (Str s : value.string_set())`, `for (Number n : value.number_set())`,
 // `for (Str bytes : value.binary_set())` (decoded into the arena; Str{} when
 // an element is not base64).
-class SetString : public View {
-public:
-    using View::View;
-    operator Str() const { return string_of(m_value); }
-};
+using SetString = StringElement;
 
 class SetNumber : public View {
 public:

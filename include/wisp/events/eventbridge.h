@@ -20,12 +20,7 @@ namespace wisp::events {
 
 // One element of `resources`: an ARN (or whatever string the sender put
 // there). Converts to Str, so `for (Str arn : event.resources())` works.
-class EventBridgeResource : public View {
-public:
-    using View::View;
-    Str arn() const { return string_of(m_value); }
-    operator Str() const { return arn(); }
-};
+using EventBridgeResource = StringElement;
 
 class EventBridgeEvent : public View {
 public:

@@ -99,6 +99,16 @@ private:
     View m_array;
 };
 
+// An element of an array of strings (resources, scopes, subscription
+// filters, DynamoDB string sets): converts to Str, so `for (Str s : list)`.
+class StringElement : public View {
+public:
+    using View::View;
+    StringElement(View view) : View(view) { }
+    Str text() const { return string_of(m_value); }
+    operator Str() const { return text(); }
+};
+
 // A JSON object of strings (headers, attributes, tags): values by key, exact
 // or ASCII case-insensitive, and iteration over (key, value) pairs.
 class StringMap : public View {
