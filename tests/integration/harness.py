@@ -333,6 +333,44 @@ def json_string_event(size, seed=0):
     return b'"' + fill(size - 2, seed) + b'"'
 
 
+# What the event-source examples' tests share: reading an event as wisp does
+# and writing JSON strings as its Builder does.
+PARSE_ERRORS = ('malformed JSON', 'truncated JSON')  # json::describe of a failed parse
+
+
+def first_wins(pairs):
+    """wisp looks a key up to its first occurrence; json's default keeps the last."""
+    members = {}
+    for key, value in pairs:
+        members.setdefault(key, value)
+    return members
+
+
+def reject_constant(name):
+    raise ValueError(f'{name} is not JSON')
+
+
+def loads(text):
+    """text read as wisp's JSON reader reads it (first key wins, no NaN or Infinity)."""
+    return json.loads(text, object_pairs_hook=first_wins, parse_constant=reject_constant)
+
+
+def builder_string(value):
+    """Bytes (or a str, as UTF-8) as wisp's Builder writes a JSON string: '"' and '\\'
+    escaped with a backslash, control characters as \\u00xx, every other byte as is."""
+    if isinstance(value, str):
+        value = value.encode('utf-8')
+    out = bytearray(b'"')
+    for byte in value:
+        if byte in b'"\\':
+            out += b'\\' + bytes([byte])
+        elif byte < 0x20:
+            out += b'\\u%04x' % byte
+        else:
+            out.append(byte)
+    return bytes(out + b'"')
+
+
 class IntegrationCase(unittest.TestCase):
     """Base class: start() runs a bootstrap for the length of the test."""
 
@@ -390,6 +428,24 @@ class IntegrationCase(unittest.TestCase):
         self.assertEqual(document['errorType'], error_type)
         self.assertEqual(document['stackTrace'], [])
         return document
+
+    def assert_answers(self, session, events, expected, error_type='Function.InvalidEvent'):
+        """Submits every (name, event) on one session and checks each answer against
+        expected(event): ('response', exact bytes) or ('error', message, or None for a
+        parse error); all on one connection, so the loop went on after every failure."""
+        invocations = [session.submit(event) for _, event in events]
+        for (name, event), invocation in zip(events, invocations):
+            with self.subTest(event=name):
+                kind, answer = expected(event)
+                if kind == 'response':
+                    self.assert_response(invocation, answer, 'application/json')
+                else:
+                    _, document = self.assert_error(invocation, error_type)
+                    if answer is None:
+                        self.assertIn(document['errorMessage'], PARSE_ERRORS)
+                    else:
+                        self.assertEqual(document['errorMessage'], answer)
+        self.assertEqual({r.connection for r in session.requests}, {1})
 
     def assert_answered_once(self, session, invocation):
         """Exactly one post for the invocation was accepted (202 or the status asked for)."""

@@ -14,26 +14,10 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from test_events import sample_events  # noqa: E402
-from test_sqs_batch import PARSE_ERRORS, loads  # noqa: E402
 
 NOT_S3 = 'not an S3 notification: expected Records with "eventSource":"aws:s3"'
 NO_KEY = 'an S3 record has no bucket name or object key'
 INTEGER = re.compile(r'-?(0|[1-9][0-9]*)')
-
-
-def json_bytes(value):
-    """Bytes as wisp's Builder writes a JSON string: '"' and '\\' escaped with a backslash,
-    control characters as \\u00xx, every other byte as is (so a key decoded from %FF stays
-    the byte 0xff)."""
-    out = bytearray(b'"')
-    for byte in value:
-        if byte in b'"\\':
-            out += b'\\' + bytes([byte])
-        elif byte < 0x20:
-            out += b'\\u%04x' % byte
-        else:
-            out.append(byte)
-    return bytes(out + b'"')
 
 
 def size_text(size):
@@ -54,7 +38,7 @@ def member(document, *path):
 def expected(event):
     """('response', exact bytes) or ('error', message or None when it is a parse error)."""
     try:
-        document = loads(event)
+        document = harness.loads(event)
     except ValueError:
         return 'error', None
     records = document.get('Records') if isinstance(document, dict) else None
@@ -68,10 +52,10 @@ def expected(event):
         if not isinstance(bucket, str) or not isinstance(key, str):
             return 'error', NO_KEY
         name = record.get('eventName')
-        objects.append(b'{"bucket":' + json_bytes(bucket.encode()) +
-                       b',"key":' + json_bytes(urllib.parse.unquote_to_bytes(key.replace('+', ' '))) +
+        objects.append(b'{"bucket":' + harness.builder_string(bucket.encode()) +
+                       b',"key":' + harness.builder_string(urllib.parse.unquote_to_bytes(key.replace('+', ' '))) +
                        b',"size":' + size_text(member(record, 's3', 'object', 'size')) +
-                       b',"event":' + (json_bytes(name.encode()) if isinstance(name, str) else b'null') + b'}')
+                       b',"event":' + (harness.builder_string(name.encode()) if isinstance(name, str) else b'null') + b'}')
     return 'response', b'{"objects":[' + b','.join(objects) + b']}'
 
 
@@ -97,22 +81,6 @@ def notification(*records):
 
 
 class S3Notify(harness.IntegrationCase):
-    def check(self, session, events):
-        """Submit every event on one session and compare each answer with expected()."""
-        invocations = [session.submit(event) for _, event in events]
-        for (name, event), invocation in zip(events, invocations):
-            with self.subTest(event=name):
-                kind, answer = expected(event)
-                if kind == 'response':
-                    self.assert_response(invocation, answer, 'application/json')
-                else:
-                    _, document = self.assert_error(invocation, 'Function.InvalidEvent')
-                    if answer is None:
-                        self.assertIn(document['errorMessage'], PARSE_ERRORS)
-                    else:
-                        self.assertEqual(document['errorMessage'], answer)
-        self.assertEqual({r.connection for r in session.requests}, {1})
-
     def test_every_sample_event(self):
         """The S3 notification samples are summarised; every other sample is an
         InvalidEvent error, and the loop goes on after each."""
@@ -120,7 +88,7 @@ class S3Notify(harness.IntegrationCase):
         s3 = [path for path, event in events if expected(event)[0] == 'response']
         self.assertGreaterEqual(len(s3), 10, s3)
         session = self.start('s3_notify')
-        self.check(session, events)
+        self.assert_answers(session, events, expected)
 
     def test_a_sample_in_full(self):
         session = self.start('s3_notify')
@@ -150,7 +118,7 @@ class S3Notify(harness.IntegrationCase):
         }
         events = [(name, notification(record(key))) for name, key in keys.items()]
         session = self.start('s3_notify')
-        self.check(session, events)
+        self.assert_answers(session, events, expected)
         by_name = dict(events)
         self.assertIn(b'"key":"my photo.jpg"', expected(by_name['plus is a space'])[1])
         self.assertIn(b'"key":"a+b c"', expected(by_name['encoded plus'])[1])
@@ -178,7 +146,7 @@ class S3Notify(harness.IntegrationCase):
             ('many records', notification(*(record(f'dir/file+{i}%21', size=i) for i in range(2000)))),
         ]
         session = self.start('s3_notify')
-        self.check(session, events)
+        self.assert_answers(session, events, expected)
         self.assertEqual(expected(events[0][1]), ('response', b'{"objects":[]}'))
         self.assertIn(b'"size":null,"event":"ObjectRemoved:Delete"', expected(events[2][1])[1])
         self.assertIn(b'"size":9007199254740993', expected(events[3][1])[1])
@@ -206,7 +174,7 @@ class S3Notify(harness.IntegrationCase):
             ('and the loop goes on', good),
         ]
         session = self.start('s3_notify')
-        self.check(session, events)
+        self.assert_answers(session, events, expected)
         self.assertEqual(expected(events[-1][1])[0], 'response')
         self.assertTrue(session.alive(), session.describe())
 

@@ -14,37 +14,6 @@ from test_events import sample_events  # noqa: E402
 
 NOT_SQS = 'not an SQS event: expected Records with "eventSource":"aws:sqs"'
 NO_ID = 'a message that failed has no messageId'
-PARSE_ERRORS = ('malformed JSON', 'truncated JSON')
-
-
-def first_wins(pairs):
-    """wisp looks a key up to its first occurrence; json's default keeps the last."""
-    members = {}
-    for key, value in pairs:
-        members.setdefault(key, value)
-    return members
-
-
-def reject_constant(name):
-    raise ValueError(f'{name} is not JSON')
-
-
-def loads(text):
-    return json.loads(text, object_pairs_hook=first_wins, parse_constant=reject_constant)
-
-
-def json_string(value):
-    """value as wisp's Builder writes a JSON string: '"' and '\\' escaped with a backslash,
-    control characters as \\u00xx, every other byte (UTF-8 included) as is."""
-    out = bytearray(b'"')
-    for byte in value.encode('utf-8'):
-        if byte in b'"\\':
-            out += b'\\' + bytes([byte])
-        elif byte < 0x20:
-            out += b'\\u%04x' % byte
-        else:
-            out.append(byte)
-    return bytes(out + b'"')
 
 
 def processed(body):
@@ -52,7 +21,7 @@ def processed(body):
     if not isinstance(body, str):
         return False
     try:
-        document = loads(body)
+        document = harness.loads(body)
     except ValueError:
         return False
     return isinstance(document, dict) and document.get('ok') is True
@@ -61,7 +30,7 @@ def processed(body):
 def expected(event):
     """('response', exact bytes) or ('error', message or None when it is a parse error)."""
     try:
-        document = loads(event)
+        document = harness.loads(event)
     except ValueError:
         return 'error', None
     records = document.get('Records') if isinstance(document, dict) else None
@@ -75,7 +44,7 @@ def expected(event):
         message_id = record.get('messageId')
         if not isinstance(message_id, str) or not message_id:
             return 'error', NO_ID
-        failures.append(b'{"itemIdentifier":' + json_string(message_id) + b'}')
+        failures.append(b'{"itemIdentifier":' + harness.builder_string(message_id) + b'}')
     return 'response', b'{"batchItemFailures":[' + b','.join(failures) + b']}'
 
 
@@ -101,22 +70,6 @@ def batch(*records):
 
 
 class SqsBatch(harness.IntegrationCase):
-    def check(self, session, events):
-        """Submit every event on one session and compare each answer with expected()."""
-        invocations = [session.submit(event) for _, event in events]
-        for (name, event), invocation in zip(events, invocations):
-            with self.subTest(event=name):
-                kind, answer = expected(event)
-                if kind == 'response':
-                    self.assert_response(invocation, answer, 'application/json')
-                else:
-                    _, document = self.assert_error(invocation, 'Function.InvalidEvent')
-                    if answer is None:
-                        self.assertIn(document['errorMessage'], PARSE_ERRORS)
-                    else:
-                        self.assertEqual(document['errorMessage'], answer)
-        self.assertEqual({r.connection for r in session.requests}, {1})
-
     def test_every_sample_event(self):
         """SQS samples answer their failures (none of their bodies says "ok": true); every
         other sample is an InvalidEvent error, and the loop goes on after each."""
@@ -124,7 +77,7 @@ class SqsBatch(harness.IntegrationCase):
         sqs = [path for path, event in events if expected(event)[0] == 'response']
         self.assertGreaterEqual(len(sqs), 5, sqs)
         session = self.start('sqs_batch')
-        self.check(session, events)
+        self.assert_answers(session, events, expected)
 
     def test_sqs_samples_answer_every_message_id(self):
         session = self.start('sqs_batch')
@@ -171,7 +124,7 @@ class SqsBatch(harness.IntegrationCase):
             ('the same id twice', batch(message('dup', 'x'), message('dup', 'y'))),
         ]
         session = self.start('sqs_batch')
-        self.check(session, events)
+        self.assert_answers(session, events, expected)
         # Spot checks of the computed answers themselves.
         self.assertEqual(expected(events[0][1]), ('response', b'{"batchItemFailures":[]}'))
         self.assertEqual(json.loads(expected(events[3][1])[1]),
@@ -204,7 +157,7 @@ class SqsBatch(harness.IntegrationCase):
             ('and the loop goes on', good),
         ]
         session = self.start('sqs_batch')
-        self.check(session, events)
+        self.assert_answers(session, events, expected)
         self.assertEqual(expected(events[-1][1]), ('response', b'{"batchItemFailures":[{"itemIdentifier":"b"}]}'))
         self.assertEqual(expected(events[-2][1]), ('response', b'{"batchItemFailures":[]}'))
         self.assertTrue(session.alive(), session.describe())
