@@ -1,6 +1,7 @@
 #include <wisp/events/cognito.h>
 
 #include "kit.h"
+#include "parsed_event.h"
 
 #include <stdlib.h>
 
@@ -19,19 +20,9 @@ namespace {
 alignas(16) char g_memory[1 << 20];
 char g_out[1 << 16];
 
-struct Parsed {
-    Arena arena{g_memory, sizeof g_memory};
-    Document doc;
-    CognitoEvent event() { return CognitoEvent(doc.root(), arena); }
-};
+using Parsed = ParsedEvent<CognitoEvent>;
 
-Parsed& parse(const char* text)
-{
-    static Parsed parsed;
-    parsed.arena.reset_to(0);
-    parsed.doc = Document::parse(Str::from_cstr(text), parsed.arena);
-    return parsed;
-}
+Parsed& parse(const char* text) { return parsed_event<CognitoEvent>(text); }
 
 // respond() over text into g_out; the Outcome's text is what was written.
 Outcome respond_to(const char* text, const char* response, size_t capacity = sizeof g_out)

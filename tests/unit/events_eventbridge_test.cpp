@@ -1,6 +1,7 @@
 #include <wisp/events/eventbridge.h>
 
 #include "kit.h"
+#include "parsed_event.h"
 
 #include <stdlib.h>
 
@@ -15,20 +16,9 @@ namespace {
 
 alignas(16) char g_memory[1 << 20];
 
-struct Parsed {
-    Arena arena{g_memory, sizeof g_memory};
-    Document doc;
-    EventBridgeEvent event() { return EventBridgeEvent(doc.root(), arena); }
-};
+using Parsed = ParsedEvent<EventBridgeEvent>;
 
-// Parsed lives in static storage: the arena and the document outlive the call.
-Parsed& parse(const char* text)
-{
-    static Parsed parsed;
-    parsed.arena.reset_to(0);
-    parsed.doc = Document::parse(Str::from_cstr(text), parsed.arena);
-    return parsed;
-}
+Parsed& parse(const char* text) { return parsed_event<EventBridgeEvent>(text); }
 
 const char* const ec2_event = R"({
   "version": "0",
