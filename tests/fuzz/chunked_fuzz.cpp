@@ -30,16 +30,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
+
 using wisp::http::ChunkedDecoder;
 using wisp::http::Parse;
 
-namespace {
+using fuzz::hash;
+using fuzz::Random;
+using fuzz::require;
 
-void require(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
+namespace {
 
 struct Reference {
     Parse verdict = Parse::partial;
@@ -110,27 +110,6 @@ void reference(const uint8_t* b, size_t size, Reference* r)
     }
     r->verdict = Parse::partial;
     r->end = pos;
-}
-
-// splitmix64: the pseudo-random choices, seeded from the input so that
-// libFuzzer's mutations make them too.
-struct Random {
-    unsigned long long state;
-    unsigned long long next()
-    {
-        unsigned long long z = (state += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-};
-
-unsigned long long hash(const uint8_t* data, size_t size)
-{
-    unsigned long long h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < size; ++i)
-        h = (h ^ data[i]) * 0x100000001b3ull;
-    return h;
 }
 
 enum class Pieces : unsigned char { whole, bytes, random };

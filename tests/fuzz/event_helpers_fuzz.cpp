@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
+
 using wisp::Arena;
 using wisp::Builder;
 using wisp::Str;
@@ -32,17 +34,11 @@ using wisp::json::Member;
 using wisp::json::Type;
 using wisp::json::Value;
 
+using fuzz::I128;
+using fuzz::require;
+using fuzz::U128;
+
 namespace {
-
-// 128-bit integers for the references (a GCC and clang extension).
-__extension__ typedef unsigned __int128 U128;
-__extension__ typedef __int128 I128;
-
-void require(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
 
 // Both absent, or the same bytes.
 bool same_str(Str a, Str b) { return (a.ptr == nullptr) == (b.ptr == nullptr) && a == b; }

@@ -43,18 +43,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
+
 using wisp::Str;
 using wisp::http::Framing;
 using wisp::http::Head;
 using wisp::http::Parse;
 
-namespace {
+using fuzz::hash;
+using fuzz::Random;
+using fuzz::require;
 
-void require(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
+namespace {
 
 // The visitor calls, flattened: for each, the name's length and bytes, then
 // the value's.
@@ -267,27 +267,6 @@ Parse parse_part(const uint8_t* data, size_t len, bool copy, Head* head, Seen* s
     check_invariants(verdict, *head, {bytes, len});
     free(block);
     return verdict;
-}
-
-// splitmix64: the pseudo-random split points, seeded from the input so that
-// libFuzzer's mutations choose them too.
-struct Random {
-    unsigned long long state;
-    unsigned long long next()
-    {
-        unsigned long long z = (state += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-};
-
-unsigned long long hash(const uint8_t* data, size_t size)
-{
-    unsigned long long h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < size; ++i)
-        h = (h ^ data[i]) * 0x100000001b3ull;
-    return h;
 }
 
 constexpr size_t copy_up_to = 512; // parts this long or shorter get a block of their own

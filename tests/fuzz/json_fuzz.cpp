@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support.h"
+
 using wisp::Arena;
 using wisp::Str;
 using wisp::json::Document;
@@ -25,17 +27,11 @@ using wisp::json::Member;
 using wisp::json::Type;
 using wisp::json::Value;
 
+using fuzz::I128;
+using fuzz::require;
+using fuzz::U128;
+
 namespace {
-
-// 128-bit integers for the references (a GCC and clang extension).
-__extension__ typedef unsigned __int128 U128;
-__extension__ typedef __int128 I128;
-
-void require(bool ok)
-{
-    if (!ok)
-        __builtin_trap();
-}
 
 // The reference validator: a recursive descent over the RFC 8259 grammar.
 struct Reader {
