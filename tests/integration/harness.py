@@ -355,6 +355,21 @@ def loads(text):
     return json.loads(text, object_pairs_hook=first_wins, parse_constant=reject_constant)
 
 
+
+def records_of(event, source):
+    """The Records of an event as a view with matches() reads them: (records, None) when
+    every record says eventSource == source, else (None, None) for a parse error or
+    (None, 'wrong source')."""
+    try:
+        document = loads(event)
+    except ValueError:
+        return None, None
+    records = document.get('Records') if isinstance(document, dict) else None
+    if not isinstance(records, list) or not all(
+            isinstance(r, dict) and r.get('eventSource') == source for r in records):
+        return None, 'wrong source'
+    return records, None
+
 def builder_string(value):
     """Bytes (or a str, as UTF-8) as wisp's Builder writes a JSON string: '"' and '\\'
     escaped with a backslash, control characters as \\u00xx, every other byte as is."""

@@ -37,14 +37,9 @@ def member(document, *path):
 
 def expected(event):
     """('response', exact bytes) or ('error', message or None when it is a parse error)."""
-    try:
-        document = harness.loads(event)
-    except ValueError:
-        return 'error', None
-    records = document.get('Records') if isinstance(document, dict) else None
-    if not isinstance(records, list) or not all(
-            isinstance(r, dict) and r.get('eventSource') == 'aws:s3' for r in records):
-        return 'error', NOT_S3
+    records, why = harness.records_of(event, 'aws:s3')
+    if records is None:
+        return 'error', NOT_S3 if why else None
     objects = []
     for record in records:
         bucket = member(record, 's3', 'bucket', 'name')

@@ -29,14 +29,9 @@ def processed(body):
 
 def expected(event):
     """('response', exact bytes) or ('error', message or None when it is a parse error)."""
-    try:
-        document = harness.loads(event)
-    except ValueError:
-        return 'error', None
-    records = document.get('Records') if isinstance(document, dict) else None
-    if not isinstance(records, list) or not all(
-            isinstance(r, dict) and r.get('eventSource') == 'aws:sqs' for r in records):
-        return 'error', NOT_SQS
+    records, why = harness.records_of(event, 'aws:sqs')
+    if records is None:
+        return 'error', NOT_SQS if why else None
     failures = []
     for record in records:
         if processed(record.get('body')):
