@@ -63,13 +63,21 @@ bool line(const Path& path, const char* as)
 
 } // namespace
 
-Path Path::key(Str name) const
+Path Path::then(Str segment) const
 {
     Path next = *this;
     if (quiet)
         return next;
     if (next.m_len > 1)
         append(next.m_text, &next.m_len, ",");
+    append(next.m_text, &next.m_len, segment);
+    return next;
+}
+
+Path Path::key(Str name) const
+{
+    if (quiet)
+        return *this;
     // Keys are printed as JSON strings; escape them through a small buffer.
     char buffer[512];
     size_t n = 0;
@@ -84,21 +92,14 @@ Path Path::key(Str name) const
             buffer[n++] = static_cast<char>(c);
     }
     buffer[n++] = '"';
-    append(next.m_text, &next.m_len, {buffer, n});
-    return next;
+    return then({buffer, n});
 }
 
 Path Path::index(size_t i) const
 {
-    Path next = *this;
-    if (quiet)
-        return next;
-    if (next.m_len > 1)
-        append(next.m_text, &next.m_len, ",");
     char buffer[32];
     int n = snprintf(buffer, sizeof buffer, "%zu", i);
-    append(next.m_text, &next.m_len, {buffer, static_cast<size_t>(n)});
-    return next;
+    return then({buffer, static_cast<size_t>(n)});
 }
 
 void string(const Path& path, Str value)

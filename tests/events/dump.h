@@ -31,6 +31,7 @@ public:
     Str text() const { return {m_text, m_len}; }
 
 private:
+    Path then(Str segment) const; // this path and one more segment (JSON text)
     char m_text[1024];
     size_t m_len = 1;
 };
