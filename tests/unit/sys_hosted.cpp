@@ -17,6 +17,7 @@
 namespace wisp::sys {
 
 hosted::Faults hosted::faults;
+hosted::Peer* hosted::peer;
 
 static long result(long r) { return r < 0 ? -errno : r; }
 
@@ -45,6 +46,8 @@ static size_t clamp(size_t len)
 
 long read(int fd, void* buffer, size_t len)
 {
+    if (hosted::peer)
+        return hosted::peer->read(fd, buffer, len);
     long r;
     if (inject(&r))
         return r;
@@ -53,6 +56,8 @@ long read(int fd, void* buffer, size_t len)
 
 long write(int fd, const void* buffer, size_t len)
 {
+    if (hosted::peer)
+        return hosted::peer->write(fd, buffer, len);
     long r;
     if (inject(&r))
         return r;
@@ -61,6 +66,8 @@ long write(int fd, const void* buffer, size_t len)
 
 long send(int fd, const IoVec* iov, int count)
 {
+    if (hosted::peer)
+        return hosted::peer->send(fd, iov, count);
     long r;
     if (inject(&r))
         return r;
@@ -76,19 +83,26 @@ long send(int fd, const IoVec* iov, int count)
     return result(::sendmsg(fd, &message, MSG_NOSIGNAL));
 }
 
-long socket(int domain, int type, int protocol) { return result(::socket(domain, type, protocol)); }
+long socket(int domain, int type, int protocol)
+{
+    return hosted::peer ? hosted::peer->socket() : result(::socket(domain, type, protocol));
+}
 
 long connect(int fd, const void* address, unsigned address_len)
 {
+    if (hosted::peer)
+        return hosted::peer->connect(fd);
     return result(::connect(fd, static_cast<const sockaddr*>(address), address_len));
 }
 
 long setsockopt(int fd, int level, int name, const void* value, unsigned len)
 {
+    if (hosted::peer)
+        return 0;
     return result(::setsockopt(fd, level, name, value, len));
 }
 
-long close(int fd) { return result(::close(fd)); }
+long close(int fd) { return hosted::peer ? hosted::peer->close(fd) : result(::close(fd)); }
 
 long map(void* at, size_t len)
 {
