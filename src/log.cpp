@@ -102,6 +102,8 @@ bool log_enabled(Level level) { return static_cast<unsigned>(level) >= g_thresho
         }
         run = format + 1;
     }
+    if (out.overflowed()) // see message_limit
+        cannot_happen();
     sys::write(2, line, out.size());
 }
 

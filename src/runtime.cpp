@@ -95,8 +95,8 @@ Verdict post(Loop& loop, const Invocation* inv, Status status, Str type, Str tex
     if (inv && is_header_value(inv->invocation_id, 128)) // echoed back: never a broken header
         head.append("\r\nLambda-Runtime-Invocation-Id: ").append(inv->invocation_id);
     head.append("\r\nContent-Length: ").append_uint(text.len).append("\r\n\r\n");
-    if (head.overflowed()) // cannot happen: every part has a bound
-        __builtin_trap();
+    if (head.overflowed()) // every part has a bound
+        cannot_happen();
 
     sys::IoVec iov[2] = {{head.view().ptr, head.size()}, {text.ptr, text.len}};
     Message& answer = loop.message;

@@ -8,6 +8,7 @@
 #include <wisp/log.h>
 
 #include "client.h"
+#include "trap.h"
 
 namespace wisp {
 
@@ -98,6 +99,8 @@ inline Str clip(Str text, size_t max)
     Builder body(requests + Layout::requests / 2, Layout::requests / 2);
     body.append("{\"errorMessage\":").append_json_string(text).append(",\"errorType\":");
     text = body.append_json_string(type).append(",\"stackTrace\":[]}").view();
+    if (body.overflowed()) // at most 6 * (8192 + 256) + 64 bytes
+        cannot_happen();
     // Lambda itself records types not of the (Runtime|Function).Xxx form
     // as Runtime.Unknown; here a type only has to be safe in a header.
     if (!is_header_value(type, 256))

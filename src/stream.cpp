@@ -52,7 +52,7 @@ bool send_failure(Loop& loop, Str type, Str text)
     end.append("0\r\nLambda-Runtime-Function-Error-Type: ").append(type);
     base64::encode(end.append("\r\nLambda-Runtime-Function-Error-Body: "), text).append("\r\n\r\n");
     if (end.overflowed())
-        __builtin_trap();
+        cannot_happen();
     return send_chunk(loop, {}, end.view());
 }
 
@@ -95,8 +95,8 @@ Stream stream(const Invocation& inv, Str content_type)
     if (is_header_value(inv.invocation_id, 128)) // echoed back: never a broken header
         head.append("\r\nLambda-Runtime-Invocation-Id: ").append(inv.invocation_id);
     head.append("\r\n\r\n");
-    if (head.overflowed()) // cannot happen: every part has a bound
-        __builtin_trap();
+    if (head.overflowed()) // every part has a bound
+        cannot_happen();
     send_chunk(loop, {}, head.view());
     return Stream(inv);
 }

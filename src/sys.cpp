@@ -1,5 +1,6 @@
 // The syscall layer on raw syscalls (arch/<cpu>/syscall.h).
 #include "sys.h"
+#include "trap.h"
 
 #include <syscall.h>
 
@@ -69,7 +70,7 @@ long clock_gettime(int clock, Timespec* out) { return syscall2(nr_clock_gettime,
 void exit(int status)
 {
     syscall1(nr_exit_group, i(status));
-    __builtin_trap(); // cannot happen: exit_group does not return
+    cannot_happen(); // exit_group does not return
 }
 
 // Processes and signals.

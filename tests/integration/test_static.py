@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """The artefacts: every bootstrap is a static ELF executable (no PT_INTERP, no PT_DYNAMIC)
-for this machine that links no C or C++ library (with -Dlibc=musl: musl's alone), and
-every zip holds exactly one entry, `bootstrap`, mode 0100755."""
+for this machine that links no C or C++ library (with -Dlibc=musl: musl's alone), with no
+memory both writable and executable (in its program headers and in the running process)
+and its "cannot happen" traps kept; and every zip holds exactly one entry, `bootstrap`,
+mode 0100755."""
 
 import glob
 import os
 import platform
+import re
 import stat
 import struct
 import sys
@@ -19,6 +22,11 @@ import harness  # noqa: E402
 PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_GNU_STACK = 1, 2, 3, 0x6474e551
 PF_X, PF_W = 1, 2
 MACHINES = {'x86_64': 62, 'amd64': 62, 'aarch64': 183, 'arm64': 183}
+# What __builtin_trap compiles to: ud2, and brk #1000 (aligned to 4 bytes).
+TRAPS = {62: (b'\x0f\x0b', 1), 183: (b'\x00\x7d\x20\xd4', 4)}
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Constructs that let the compiler assume a condition, and so drop the check of it.
+ASSUMPTIONS = re.compile(r'__builtin_unreachable|__builtin_assume|\[\[\s*assume|std::unreachable')
 
 
 def program_headers(data):
@@ -109,6 +117,75 @@ class Executables(harness.IntegrationCase):
                 self.assertFalse(stacks[0] & PF_X, 'executable stack')
                 mode = os.stat(path).st_mode
                 self.assertTrue(stat.S_ISREG(mode) and mode & 0o111 == 0o111, oct(mode))
+
+
+class Traps(harness.IntegrationCase):
+    """Every "cannot happen" is wisp::cannot_happen() (src/trap.h), a trap that stays in the
+    shipped code: nothing in src/ or include/ lets the compiler assume a condition instead,
+    and every bootstrap's code holds the trap instruction."""
+
+    def test_no_check_is_left_to_an_assumption(self):
+        traps = []
+        for directory in ('src', 'include'):
+            for base, _, names in os.walk(os.path.join(ROOT, directory)):
+                for name in names:
+                    if not name.endswith(('.cpp', '.h')):
+                        continue
+                    path = os.path.join(base, name)
+                    with open(path, encoding='utf-8') as f:
+                        text = f.read()
+                    relative = os.path.relpath(path, ROOT)
+                    self.assertIsNone(ASSUMPTIONS.search(text), f'{relative} lets the compiler assume a condition')
+                    if '__builtin_trap' in text:
+                        traps.append(relative)
+        self.assertEqual(traps, [os.path.join('src', 'trap.h')], 'traps not spelled cannot_happen()')
+
+    def test_every_bootstrap_keeps_its_traps(self):
+        for path in harness.all_bootstraps():
+            with self.subTest(bootstrap=os.path.relpath(path, harness.BUILD_DIR)):
+                with open(path, 'rb') as f:
+                    data = f.read()
+                _, machine, _, headers = program_headers(data)
+                self.assertIn(machine, TRAPS)
+                trap, alignment = TRAPS[machine]
+                offsets = segment_offsets(data)
+                found = [at for start, end in offsets for at in range(start, end - len(trap) + 1, alignment)
+                         if data[at:at + len(trap)] == trap]
+                self.assertTrue(found, 'no trap instruction in the executable segment')
+
+
+class Memory(harness.IntegrationCase):
+    def test_no_mapping_is_writable_and_executable(self):
+        """While each example waits for its next event, /proc/PID/maps has no mapping both
+        writable and executable, and the stack is not executable. (Under qemu-user the maps
+        are qemu's own: only the program headers, checked above, say anything there.)"""
+        if len(harness.emulator.command(harness.bootstrap_path('bootstrap'))) > 1:
+            self.skipTest('bootstraps run under qemu-user here: /proc/PID/maps would be qemu\'s')
+        for name in ('bootstrap', *harness.EXAMPLE_HANDLERS):
+            with self.subTest(bootstrap=name), harness.running(name) as session:
+                self.assertIn(session.submit(b'{}').wait(harness.WAIT_SECONDS).kind, ('response', 'error'))
+                self.assertTrue(session.api.wait_for_waiters(1), 'no /next after the first answer')
+                with open(f'/proc/{session.process.pid}/maps', encoding='ascii') as f:
+                    maps = f.read().splitlines()
+                self.assertTrue(maps)
+                for line in maps:
+                    permissions = line.split()[1]
+                    self.assertFalse('w' in permissions and 'x' in permissions, line)
+                stacks = [line for line in maps if line.endswith('[stack]')]
+                self.assertEqual(len(stacks), 1)
+                self.assertNotIn('x', stacks[0].split()[1])
+
+
+def segment_offsets(data):
+    """(start, end) file offsets of the executable PT_LOAD segments of a 64-bit ELF image."""
+    e_phoff, = struct.unpack_from('<Q', data, 32)
+    e_phentsize, e_phnum = struct.unpack_from('<HH', data, 54)
+    spans = []
+    for index in range(e_phnum):
+        p_type, p_flags, p_offset, _, _, p_filesz, _, _ = struct.unpack_from('<IIQQQQQQ', data, e_phoff + index * e_phentsize)
+        if p_type == PT_LOAD and p_flags & PF_X:
+            spans.append((p_offset, min(p_offset + p_filesz, len(data))))
+    return spans
 
 
 class Zips(harness.IntegrationCase):
