@@ -292,6 +292,22 @@ def cold_start(programs, runs):
 # ---------------------------------------------------------------------------------------------
 # Warm invocations against a fast mock of the Runtime API
 
+def next_head(request_id, i, body_len, deadline_ms):
+    """The head of a /next answer: request id, deadline, ARN, a trace id made from i."""
+    return (b'HTTP/1.1 200 OK\r\n'
+            b'Content-Type: application/json\r\n'
+            b'Lambda-Runtime-Aws-Request-Id: ' + request_id + b'\r\n'
+            b'Lambda-Runtime-Deadline-Ms: %d\r\n' % deadline_ms +
+            b'Lambda-Runtime-Invoked-Function-Arn: ' + FUNCTION_ARN.encode() + b'\r\n'
+            b'Lambda-Runtime-Trace-Id: Root=1-65f0c0de-%024x;Parent=%016x;Sampled=1\r\n' % (i, i) +
+            b'Content-Length: %d\r\n\r\n' % body_len)
+
+
+def far_deadline():
+    """A Lambda-Runtime-Deadline-Ms a day from now: never reached."""
+    return time.time_ns() // 1_000_000 + 24 * 3600 * 1000
+
+
 class Events:
     """The /next answers: a distinct request id per invocation, a fixed event body."""
 
@@ -301,19 +317,11 @@ class Events:
             self.body = b'{"data":"' + b'x' * (event_size - 11) + b'"}'
         else:
             self.body = (b'{' + b' ' * max(0, event_size - 2) + b'}')[:max(event_size, 0)]
-        deadline = (time.time_ns() // 1_000_000) + 24 * 3600 * 1000  # never reached
+        deadline = far_deadline()
         self.ids = [b'8f2b6a4e-%04x-4000-8000-%012x' % (i >> 48 & 0xffff, i & 0xffffffffffff)
                     for i in range(count)]
         self.index = {rid: i for i, rid in enumerate(self.ids)}
-        self.heads = [
-            b'HTTP/1.1 200 OK\r\n'
-            b'Content-Type: application/json\r\n'
-            b'Lambda-Runtime-Aws-Request-Id: ' + rid + b'\r\n'
-            b'Lambda-Runtime-Deadline-Ms: %d\r\n' % deadline +
-            b'Lambda-Runtime-Invoked-Function-Arn: ' + FUNCTION_ARN.encode() + b'\r\n'
-            b'Lambda-Runtime-Trace-Id: Root=1-65f0c0de-%024x;Parent=%016x;Sampled=1\r\n' % (i, i) +
-            b'Content-Length: %d\r\n\r\n' % len(self.body)
-            for i, rid in enumerate(self.ids)]
+        self.heads = [next_head(rid, i, len(self.body), deadline) for i, rid in enumerate(self.ids)]
         self.prebuilt = None
         if count * (len(self.heads[0]) + len(self.body)) <= PREBUILT_LIMIT:
             self.prebuilt = [head + self.body for head in self.heads]
@@ -358,7 +366,9 @@ class Watchdog(threading.Thread):
 
 
 class WarmRun:
-    """Serves n invocations to one bootstrap process (possibly under strace or valgrind)."""
+    """Serves n invocations to one bootstrap process (possibly under strace or valgrind).
+    Two hooks decide what is served and how posts are judged: answer() and posted();
+    tools/soak.py replaces both."""
 
     def __init__(self, events, n):
         self.events = events
@@ -372,12 +382,37 @@ class WarmRun:
         self.status = {}
         self.exit_status = None
         self.rusage = None
+        self.pid = None
+        self._answers = None
+
+    def answer(self, i):
+        """The whole /next answer of invocation i (0 <= i < n), sent once the bootstrap's GET
+        /next for it has arrived (it then waits in read())."""
+        return self._answers[i]
+
+    def posted(self, line, head, buf, start, stop):
+        """A post has arrived: line is its request line, head its whole head (bytes), its body
+        buf[start:stop] (buf is the mock's receive buffer: read it before returning)."""
+        at = line.find(b'/runtime/invocation/')
+        rid, _, rest = line[at + 20:].partition(b'/')
+        i = self.events.index.get(rid) if at >= 0 else None
+        if i is None:
+            self.unknown_posts += 1
+        elif rest.startswith(b'response '):
+            if self.counts[i] < 255:
+                self.counts[i] += 1
+        else:
+            self.error_posts += 1
+
+    def measure(self, pid):
+        """With measure_rss: called when the GET /next after the last answer has arrived."""
+        self.status = proc_status(pid)
 
     def run(self, argv, env, measure_rss, log_path):
         sock = listener()
         env = dict(env, AWS_LAMBDA_RUNTIME_API=f'{HOST}:{sock.getsockname()[1]}')
         with sock, open(log_path, 'ab') as log:
-            pid = spawn(argv, env, log.fileno())
+            self.pid = pid = spawn(argv, env, log.fileno())
             watchdog = Watchdog(pid)
             watchdog.start()
             try:
@@ -402,9 +437,9 @@ class WarmRun:
         return conn
 
     def _serve(self, sock, pid, watchdog, measure_rss):
-        answers = self.events.answers()
-        index = self.events.index
-        counts = self.counts
+        if self.events is not None:
+            self._answers = self.events.answers()
+        answer, posted = self.answer, self.posted
         n = self.n
         perf = time.perf_counter_ns
         conn = self._accept(sock, pid)
@@ -437,13 +472,13 @@ class WarmRun:
                         t1 = perf()
                         cpu1 = resource.getrusage(resource.RUSAGE_SELF)
                         if measure_rss:
-                            self.status = proc_status(pid)
+                            self.measure(pid)
                         send(FINAL)
                         break
                     if delivered == 0:
                         cpu0 = resource.getrusage(resource.RUSAGE_SELF)
                         t0 = perf()
-                    send(answers[delivered])
+                    send(answer(delivered))
                     delivered += 1
                     watchdog.progress = delivered
                 elif buf.startswith(b'POST '):
@@ -460,18 +495,8 @@ class WarmRun:
                         if not got:
                             raise BenchError('connection closed inside a post body')
                         buf += view[:got]
+                    posted(head[:head.find(b'\r\n')], head, buf, end + 4, total)
                     del buf[:total]
-                    line = head[:head.find(b'\r\n')]
-                    at = line.find(b'/runtime/invocation/')
-                    rid, _, rest = line[at + 20:].partition(b'/')
-                    i = index.get(rid) if at >= 0 else None
-                    if i is None:
-                        self.unknown_posts += 1
-                    elif rest.startswith(b'response '):
-                        if counts[i] < 255:
-                            counts[i] += 1
-                    else:
-                        self.error_posts += 1
                     send(ACCEPTED)
                 else:
                     raise BenchError(f'unexpected request {bytes(buf[:200])!r}')
